@@ -34,10 +34,10 @@ class QuantizationOptimalityTest {
 
     /** On larger inputs than enumeration allows, the O(k·n log n) DP agrees with a plain O(k·n²) DP. */
     @ParameterizedTest
-    @ValueSource(ints = {2, 3, 5, 8})
+    @ValueSource(ints = {2, 3, 5, 8, 16})
     void adaptiveCodebookMatchesQuadraticDp(int k) {
         Random random = new Random(100 + k);
-        double[] x = new double[300];
+        double[] x = new double[k == 16 ? 1500 : 300];
         for (int i = 0; i < x.length; i++) {
             x[i] = random.nextGaussian() * (i % 3 == 0 ? 3 : 1);
         }

@@ -1,0 +1,41 @@
+package io.tflc.lc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * TF Java needs javacpp 1.5.10 and ND4J M2.1 brings 1.5.7; with the 1.5.7 natives on the class path ND4J failed
+ * to start when initialised before TF. The parent POM keeps only javacpp 1.5.10. This test proves the result in
+ * both initialisation orders, each in a fresh JVM (native libraries load once per process).
+ */
+class NativeLibrariesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nd4j,tf", "tf,nd4j"})
+    void bothLibrariesWorkInEitherOrder(String order) throws IOException, InterruptedException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, NativeLibrariesProbe.class.getName()));
+        command.addAll(List.of(order.split(",")));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        assertTrue(finished, "probe timed out:\n" + output);
+        assertEquals(0, process.exitValue(), "probe failed:\n" + output);
+        assertTrue(output.contains("nd4j ok") && output.contains("tf ok"), output);
+        assertTrue(output.indexOf(order.startsWith("nd4j") ? "nd4j ok" : "tf ok")
+                < output.indexOf(order.startsWith("nd4j") ? "tf ok" : "nd4j ok"), "ran in the wrong order:\n" + output);
+    }
+}
