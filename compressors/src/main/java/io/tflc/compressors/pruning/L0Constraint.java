@@ -5,7 +5,7 @@ import io.tflc.compressors.Compression;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.SparseValues;
 import io.tflc.compressors.Theta;
-import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Pruning to at most κ nonzero weights (‖θ‖₀ ≤ κ): the exact C-step keeps the κ weights of largest |x|
@@ -55,19 +55,14 @@ public record L0Constraint(long count, double fraction) implements Compression {
                 above++;
             }
         }
-        // Weights at exactly the threshold fill the remaining places, first positions first.
-        long[] tiesLeft = {kappa - above};
-        return Sparsify.map(x, v -> {
-            double m = Math.abs(v);
-            if (m > threshold) {
-                return v;
-            }
-            if (m == threshold && tiesLeft[0] > 0) {
-                tiesLeft[0]--;
-                return v;
-            }
-            return 0;
-        });
+        // Weights at exactly the threshold fill the places left, first positions first.
+        long tiesLeft = kappa - above;
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            double m = Math.abs(x.at(i));
+            keep[i] = m > threshold || (m == threshold && tiesLeft-- > 0);
+        }
+        return Sparsify.of(x, i -> keep[i] ? x.at(i) : 0);
     }
 
     @Override
@@ -88,6 +83,6 @@ public record L0Constraint(long count, double fraction) implements Compression {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new double[] {count, fraction});
+        return Objects.hash(count, fraction);
     }
 }

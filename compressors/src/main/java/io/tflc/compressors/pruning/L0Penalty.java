@@ -21,7 +21,7 @@ public record L0Penalty(double alpha) implements Compression {
     @Override
     public Theta compress(Matrix x, CStep step) {
         double threshold = Math.sqrt(2 * alpha / step.positiveMu(describe()));
-        return Sparsify.map(x, v -> Math.abs(v) > threshold ? v : 0);
+        return Sparsify.of(x, i -> Math.abs(x.at(i)) > threshold ? x.at(i) : 0);
     }
 
     @Override

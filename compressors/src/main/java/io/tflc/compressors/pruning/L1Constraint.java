@@ -21,7 +21,7 @@ public record L1Constraint(double kappa) implements Compression {
     @Override
     public Theta compress(Matrix x, CStep step) {
         double tau = threshold(x);
-        return Sparsify.map(x, v -> Math.signum(v) * Math.max(Math.abs(v) - tau, 0));
+        return Sparsify.of(x, i -> Math.signum(x.at(i)) * Math.max(Math.abs(x.at(i)) - tau, 0));
     }
 
     /** The soft threshold τ ≥ 0 whose shrinkage lands on the ball's surface (0 inside the ball). */

@@ -22,7 +22,7 @@ public record L1Penalty(double alpha) implements Compression {
     @Override
     public Theta compress(Matrix x, CStep step) {
         double shrink = alpha / step.positiveMu(describe());
-        return Sparsify.map(x, v -> Math.signum(v) * Math.max(Math.abs(v) - shrink, 0));
+        return Sparsify.of(x, i -> Math.signum(x.at(i)) * Math.max(Math.abs(x.at(i)) - shrink, 0));
     }
 
     @Override

@@ -7,11 +7,10 @@ import java.util.Arrays;
  *
  * <p>Optimal 1-D clusters are intervals of the sorted values, so dynamic programming over the sorted values is
  * exact: D[m][j] = min_i D[m−1][i−1] + cost(i..j), with cost the within-interval sum of squares computed from
- * prefix sums. Each layer is the row minima of the matrix A[j][i] = D[m−1][i−1] + cost(i..j) (+∞ for i &gt; j),
- * which is totally monotone (the interval cost is Monge), so SMAWK finds them with O(n) evaluations: O(k·n) in
- * all after an O(n log n) sort (Grønlund et al., "Fast exact k-means, k-medians and Bregman divergence clustering
- * in 1D", 2017). The last layer needs a single entry. The DP runs over <em>runs</em> of equal values (count, sum,
- * sum of squares), so repeated values cost nothing.
+ * prefix sums. The optimal split i is non-decreasing in j (the cost is a Monge array), so each DP layer is
+ * filled by divide and conquer in O(n log n): O(k·n log n) in all after an O(n log n) sort, and the last layer
+ * needs a single entry, O(n). The DP runs over <em>runs</em> of equal values (count, sum, sum of squares), so
+ * repeated values cost nothing.
  *
  * <p><b>Where it is not exact.</b> Backtracking keeps (k−1)·n split indices. When that exceeds
  * {@link #MAX_SPLIT_CELLS} (about 256 MB of ints: e.g. k = 16 over more than 4.4 million distinct values, far more
@@ -89,20 +88,20 @@ public final class OptimalKMeans1D {
         return c;
     }
 
-    /** Consecutive groups of sorted values, with prefix sums of counts, sums and squares (shifted). */
+    /**
+     * Consecutive groups of sorted values, with prefix sums of counts, sums and squares (shifted). The three prefix
+     * sums of one index sit next to each other: the DP is bound by memory access, and one interval cost then reads
+     * two cache lines instead of six.
+     */
     private static final class Runs {
-        final double[] count; // prefix, length size + 1
-        final double[] sum;
-        final double[] squares;
+        private final double[] prefix; // [count, sum, squares] per index 0..size
 
         private Runs(int size) {
-            count = new double[size + 1];
-            sum = new double[size + 1];
-            squares = new double[size + 1];
+            prefix = new double[3 * (size + 1)];
         }
 
         int size() {
-            return count.length - 1;
+            return prefix.length / 3 - 1;
         }
 
         static Runs ofDistinct(double[] sorted, double shift) {
@@ -134,29 +133,30 @@ public final class OptimalKMeans1D {
         }
 
         private void add(int run, double v) {
-            count[run + 1] += 1;
-            sum[run + 1] += v;
-            squares[run + 1] += v * v;
+            int at = 3 * (run + 1);
+            prefix[at] += 1;
+            prefix[at + 1] += v;
+            prefix[at + 2] += v * v;
         }
 
         private void accumulate() {
-            for (int i = 1; i < count.length; i++) {
-                count[i] += count[i - 1];
-                sum[i] += sum[i - 1];
-                squares[i] += squares[i - 1];
+            for (int at = 3; at < prefix.length; at++) {
+                prefix[at] += prefix[at - 3];
             }
         }
 
         /** Sum of squared deviations from their mean of runs [from, to). */
         double cost(int from, int to) {
-            double n = count[to] - count[from];
-            double s = sum[to] - sum[from];
-            double c = squares[to] - squares[from] - s * s / n;
+            int a = 3 * from;
+            int b = 3 * to;
+            double n = prefix[b] - prefix[a];
+            double s = prefix[b + 1] - prefix[a + 1];
+            double c = prefix[b + 2] - prefix[a + 2] - s * s / n;
             return c > 0 ? c : 0;
         }
 
         double mean(int from, int to, double shift) {
-            return (sum[to] - sum[from]) / (count[to] - count[from]) + shift;
+            return (prefix[3 * to + 1] - prefix[3 * from + 1]) / (prefix[3 * to] - prefix[3 * from]) + shift;
         }
 
         double[] means(double shift) {
@@ -193,11 +193,7 @@ public final class OptimalKMeans1D {
             for (int m = 2; m < k; m++) {
                 current = new double[n];
                 split[m - 2] = new int[n];
-                int[] indices = new int[n - m + 1];
-                for (int t = 0; t < indices.length; t++) {
-                    indices[t] = m - 1 + t;
-                }
-                rowMinima(m, indices, indices);
+                fill(m, m - 1, n - 1, m - 1, n - 1);
                 previous = current;
             }
             // Last layer: only j = n − 1 is needed.
@@ -215,61 +211,25 @@ public final class OptimalKMeans1D {
             return backtrack(shift);
         }
 
-        /** A[j][i] of layer m: the last of m clusters covers runs i..j. */
-        private double entry(int j, int i) {
-            return i > j ? Double.POSITIVE_INFINITY : previous[i - 1] + runs.cost(i, j + 1);
-        }
-
-        /**
-         * SMAWK: the leftmost minimum of every row in {@code rows} over {@code cols} (both increasing), written to
-         * current[] and split[m − 2][].
-         */
-        private void rowMinima(int m, int[] rows, int[] cols) {
-            if (rows.length == 0) {
+        /** Fills current[jLo..jHi] knowing that their optimal splits lie in [iLo, iHi]. */
+        private void fill(int m, int jLo, int jHi, int iLo, int iHi) {
+            if (jLo > jHi) {
                 return;
             }
-            // Reduce: drop columns that cannot hold any row's leftmost minimum, leaving at most |rows|.
-            int[] kept = new int[Math.min(cols.length, rows.length)];
-            int size = 0;
-            for (int c : cols) {
-                while (size > 0 && entry(rows[size - 1], kept[size - 1]) > entry(rows[size - 1], c)) {
-                    size--;
-                }
-                if (size < rows.length) {
-                    kept[size++] = c;
+            int j = (jLo + jHi) >>> 1;
+            int bestStart = Math.max(iLo, m - 1);
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = bestStart, last = Math.min(j, iHi); i <= last; i++) {
+            double c = previous[i - 1] + runs.cost(i, j + 1);
+                if (c < best) {
+                    best = c;
+                    bestStart = i;
                 }
             }
-            int[] reduced = Arrays.copyOf(kept, size);
-            int[] odd = new int[rows.length / 2];
-            for (int t = 0; t < odd.length; t++) {
-                odd[t] = rows[2 * t + 1];
-            }
-            rowMinima(m, odd, reduced);
-            // Even rows: their minimum lies between the minima of the odd rows around them.
-            int[] splits = split[m - 2];
-            int from = 0;
-            for (int t = 0; t < rows.length; t += 2) {
-                int row = rows[t];
-                int to = reduced.length - 1;
-                if (t + 1 < rows.length) {
-                    to = from;
-                    while (reduced[to] != splits[rows[t + 1]]) {
-                        to++;
-                    }
-                }
-                int bestColumn = reduced[from];
-                double best = entry(row, bestColumn);
-                for (int q = from + 1; q <= to; q++) {
-                    double v = entry(row, reduced[q]);
-                    if (v < best) {
-                        best = v;
-                        bestColumn = reduced[q];
-                    }
-                }
-                current[row] = best;
-                splits[row] = bestColumn;
-                from = to;
-            }
+            current[j] = best;
+            split[m - 2][j] = bestStart;
+            fill(m, jLo, j - 1, iLo, bestStart);
+            fill(m, j + 1, jHi, bestStart, iHi);
         }
 
         private double[] backtrack(double shift) {

@@ -18,6 +18,9 @@ public record VectorQuantization(int k, int dimension, int restarts, long seed) 
 
     private static final int MAX_ITERATIONS = 300;
 
+    /** Lloyd and Hartigan stop when a pass lowers the error by less than this share of it. */
+    private static final double RELATIVE_TOLERANCE = 1e-7;
+
     public VectorQuantization {
         if (k < 1 || dimension < 1 || restarts < 0) {
             throw new IllegalArgumentException(
@@ -113,9 +116,14 @@ public record VectorQuantization(int k, int dimension, int restarts, long seed) 
         for (int c : codes) {
             counts[c]++;
         }
+        double error = 0;
+        for (int p = 0; p < n; p++) {
+            error += squaredDistance(points, p, centers, codes[p]);
+        }
         boolean moved = true;
         for (int pass = 0; moved && pass < MAX_ITERATIONS; pass++) {
             moved = false;
+            double gained = 0;
             for (int p = 0; p < n; p++) {
                 int from = codes[p];
                 if (counts[from] <= 1) {
@@ -134,6 +142,7 @@ public record VectorQuantization(int k, int dimension, int restarts, long seed) 
                     }
                 }
                 if (to != from) {
+                    gained += leave - join;
                     for (int t = 0; t < dimension; t++) {
                         double v = points[p * dimension + t];
                         centers[from * dimension + t] += (centers[from * dimension + t] - v) / (counts[from] - 1);
@@ -145,15 +154,20 @@ public record VectorQuantization(int k, int dimension, int restarts, long seed) 
                     moved = true;
                 }
             }
+            error -= gained;
+            moved &= gained > RELATIVE_TOLERANCE * error;
         }
-        double error = 0;
+        error = 0;
         for (int p = 0; p < n; p++) {
             error += squaredDistance(points, p, centers, codes[p]);
         }
         return new Clustering(centers, codes, error);
     }
 
-    /** Lloyd iterations until the assignment stops changing; an emptied cluster takes the worst-served point. */
+    /**
+     * Lloyd iterations until the assignment stops changing or an iteration gains less than the tolerance; an
+     * emptied cluster takes the worst-served point.
+     */
     private Clustering lloyd(double[] points, int n, double[] start) {
         double[] centers = start.clone();
         int[] codes = new int[n];
@@ -161,11 +175,12 @@ public record VectorQuantization(int k, int dimension, int restarts, long seed) 
         double error = Double.POSITIVE_INFINITY;
         for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
             boolean changed = assign(points, n, centers, codes, nearest) || iteration == 0;
+            double previous = error;
             error = 0;
             for (double d : nearest) {
                 error += d;
             }
-            if (!changed) {
+            if (!changed || previous - error <= RELATIVE_TOLERANCE * error) {
                 break;
             }
             recenter(points, n, centers, codes, nearest);
