@@ -88,20 +88,20 @@ public final class OptimalKMeans1D {
         return c;
     }
 
-    /**
-     * Consecutive groups of sorted values, with prefix sums of counts, sums and squares (shifted). The three prefix
-     * sums of one index sit next to each other: the DP is bound by memory access, and one interval cost then reads
-     * two cache lines instead of six.
-     */
+    /** Consecutive groups of sorted values, with prefix sums of counts, sums and squares (shifted). */
     private static final class Runs {
-        private final double[] prefix; // [count, sum, squares] per index 0..size
+        final double[] count; // prefix, length size + 1
+        final double[] sum;
+        final double[] squares;
 
         private Runs(int size) {
-            prefix = new double[3 * (size + 1)];
+            count = new double[size + 1];
+            sum = new double[size + 1];
+            squares = new double[size + 1];
         }
 
         int size() {
-            return prefix.length / 3 - 1;
+            return count.length - 1;
         }
 
         static Runs ofDistinct(double[] sorted, double shift) {
@@ -133,30 +133,29 @@ public final class OptimalKMeans1D {
         }
 
         private void add(int run, double v) {
-            int at = 3 * (run + 1);
-            prefix[at] += 1;
-            prefix[at + 1] += v;
-            prefix[at + 2] += v * v;
+            count[run + 1] += 1;
+            sum[run + 1] += v;
+            squares[run + 1] += v * v;
         }
 
         private void accumulate() {
-            for (int at = 3; at < prefix.length; at++) {
-                prefix[at] += prefix[at - 3];
+            for (int i = 1; i < count.length; i++) {
+                count[i] += count[i - 1];
+                sum[i] += sum[i - 1];
+                squares[i] += squares[i - 1];
             }
         }
 
         /** Sum of squared deviations from their mean of runs [from, to). */
         double cost(int from, int to) {
-            int a = 3 * from;
-            int b = 3 * to;
-            double n = prefix[b] - prefix[a];
-            double s = prefix[b + 1] - prefix[a + 1];
-            double c = prefix[b + 2] - prefix[a + 2] - s * s / n;
+            double n = count[to] - count[from];
+            double s = sum[to] - sum[from];
+            double c = squares[to] - squares[from] - s * s / n;
             return c > 0 ? c : 0;
         }
 
         double mean(int from, int to, double shift) {
-            return (prefix[3 * to + 1] - prefix[3 * from + 1]) / (prefix[3 * to] - prefix[3 * from]) + shift;
+            return (sum[to] - sum[from]) / (count[to] - count[from]) + shift;
         }
 
         double[] means(double shift) {
@@ -220,7 +219,7 @@ public final class OptimalKMeans1D {
             int bestStart = Math.max(iLo, m - 1);
             double best = Double.POSITIVE_INFINITY;
             for (int i = bestStart, last = Math.min(j, iHi); i <= last; i++) {
-            double c = previous[i - 1] + runs.cost(i, j + 1);
+                double c = previous[i - 1] + runs.cost(i, j + 1);
                 if (c < best) {
                     best = c;
                     bestStart = i;
