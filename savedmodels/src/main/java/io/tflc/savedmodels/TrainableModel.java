@@ -1,0 +1,156 @@
+package io.tflc.savedmodels;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A classifier in a TF graph that tf-lc can train and compress, whatever its source (built in Java, loaded from a
+ * SavedModel): the graph and its session, the input, the logits, the output the model serves, a label placeholder,
+ * and its trainable weights, which are resource variables.
+ *
+ * <p>The weights are the VarHandleOps the logits depend on: optimizer slots, metrics and anything else that does
+ * not feed the logits are left out. Closing the model closes its session and graph (or the bundle that owns them).
+ */
+public final class TrainableModel implements AutoCloseable {
+    private final Graph graph;
+    private final Session session;
+    private final AutoCloseable owner;
+    private final Output<TFloat32> input;
+    private final Output<TFloat32> logits;
+    private final Output<TFloat32> output;
+    private final Placeholder<TInt32> labels;
+    private final List<ModelWeight> weights;
+    private final WeightAccess access;
+
+    /**
+     * @param owner what to close with the model (a SavedModelBundle, or null to close the session and graph)
+     * @param output what the model serves: the logits or a softmax of them
+     */
+    public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
+                          Output<TFloat32> logits, Output<TFloat32> output) {
+        this.graph = graph;
+        this.session = session;
+        this.owner = owner;
+        this.input = input;
+        this.logits = logits;
+        this.output = output;
+        Ops tf = Ops.create(graph).withSubScope("tflc");
+        this.labels = tf.withName("labels").placeholder(TInt32.class);
+        this.weights = discoverWeights(logits);
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("the logits " + logits.op().name() + " depend on no resource variable"
+                    + " (VarHandleOp): nothing to train or compress");
+        }
+        this.access = new WeightAccess(graph, session, weights.stream()
+                .map(w -> new WeightAccess.Variable(w.name(), w.shape(), w.handle())).toList(), "tflc/weights");
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Output<TFloat32> input() {
+        return input;
+    }
+
+    public Output<TFloat32> logits() {
+        return logits;
+    }
+
+    /** What the model serves (logits or probabilities), kept unchanged by compression. */
+    public Output<TFloat32> output() {
+        return output;
+    }
+
+    /** Integer class labels, one per example. */
+    public Placeholder<TInt32> labels() {
+        return labels;
+    }
+
+    public List<ModelWeight> weights() {
+        return weights;
+    }
+
+    /** The weight called {@code name}, or an error listing the weights that exist. */
+    public ModelWeight weight(String name) {
+        return weights.stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no weight '" + name + "' in the model; its weights are "
+                        + weights.stream().map(ModelWeight::name).collect(Collectors.joining(", "))));
+    }
+
+    /** Reads and writes the weights' values. */
+    public WeightAccess access() {
+        return access;
+    }
+
+    @Override
+    public void close() {
+        if (owner != null) {
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the model failed", e);
+            }
+        } else {
+            session.close();
+            graph.close();
+        }
+    }
+
+    /** VarHandleOps reachable backwards from the logits, in graph order of discovery, with their consumers. */
+    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits) {
+        List<ModelWeight> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Deque<GraphOperation> pending = new ArrayDeque<>();
+        pending.add((GraphOperation) logits.op());
+        List<GraphOperation> handles = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            GraphOperation op = pending.pop();
+            if (!seen.add(op.name())) {
+                continue;
+            }
+            if (op.type().equals("VarHandleOp")) {
+                handles.add(op);
+            }
+            for (Operand<?> in : op.inputs()) {
+                pending.push((GraphOperation) in.op());
+            }
+        }
+        handles.sort((a, b) -> a.name().compareTo(b.name()));
+        for (GraphOperation handle : handles) {
+            String layer = "?";
+            String consumer = "?";
+            for (GraphOperation read : handle.consumers()) {
+                if (read.type().equals("ReadVariableOp") && seen.contains(read.name())) {
+                    for (GraphOperation user : read.consumers()) {
+                        if (seen.contains(user.name())) {
+                            layer = user.type();
+                            consumer = user.name();
+                        }
+                    }
+                }
+            }
+            found.add(new ModelWeight(handle.name(), handle.attributes().getAttrShape("shape"), handle.output(0),
+                    layer, consumer));
+        }
+        return List.copyOf(found);
+    }
+}

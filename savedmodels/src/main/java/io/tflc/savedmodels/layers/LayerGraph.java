@@ -1,0 +1,113 @@
+package io.tflc.savedmodels.layers;
+
+import io.tflc.savedmodels.TrainableModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Builds classifiers layer by layer in a TF graph, Keras-style names included ({@code dense_1/kernel}), with every
+ * weight a resource variable initialised from a seeded Java RNG (Glorot uniform kernels, zero biases). Layouts
+ * are TF's: inputs NHWC, dense kernels (in, out), convolution kernels HWIO.
+ */
+public final class LayerGraph {
+    private final Graph graph;
+    private final Ops tf;
+    private final SplittableRandom random;
+    private final Map<String, float[]> initialValues = new LinkedHashMap<>();
+
+    public LayerGraph(Graph graph, long seed) {
+        this.graph = graph;
+        this.tf = Ops.create(graph);
+        this.random = new SplittableRandom(seed);
+    }
+
+    public Ops ops() {
+        return tf;
+    }
+
+    /** The input placeholder {@code input}, of shape [batch, exampleShape…]. */
+    public Placeholder<TFloat32> input(long... exampleShape) {
+        long[] dims = new long[exampleShape.length + 1];
+        dims[0] = -1;
+        System.arraycopy(exampleShape, 0, dims, 1, exampleShape.length);
+        return tf.withName("input").placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims)));
+    }
+
+    /** x·kernel + bias, with an optional ReLU. */
+    public Operand<TFloat32> dense(String name, Operand<TFloat32> x, int units, boolean relu) {
+        long in = x.shape().size(1);
+        Ops scope = tf.withSubScope(name);
+        Operand<TFloat32> kernel = variable(scope, name, "kernel", Shape.of(in, units), glorot(in * units, in, units));
+        Operand<TFloat32> bias = variable(scope, name, "bias", Shape.of(units), new float[units]);
+        Operand<TFloat32> z = scope.nn.biasAdd(scope.linalg.matMul(x, kernel), bias);
+        return relu ? scope.nn.relu(z) : z;
+    }
+
+    /** A VALID convolution of stride 1 with a size×size kernel, + bias, optional ReLU. */
+    public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int filters, int size, boolean relu) {
+        long in = x.shape().size(3);
+        Ops scope = tf.withSubScope(name);
+        long fan = (long) size * size;
+        Operand<TFloat32> kernel = variable(scope, name, "kernel", Shape.of(size, size, in, filters),
+                glorot(fan * in * filters, fan * in, fan * filters));
+        Operand<TFloat32> bias = variable(scope, name, "bias", Shape.of(filters), new float[filters]);
+        Operand<TFloat32> z = scope.nn.biasAdd(
+                scope.nn.conv2d(x, kernel, java.util.List.of(1L, 1L, 1L, 1L), "VALID"), bias);
+        return relu ? scope.nn.relu(z) : z;
+    }
+
+    /** size×size max pooling with stride size. */
+    public Operand<TFloat32> maxPool(Operand<TFloat32> x, int size) {
+        return tf.nn.maxPool(x, tf.constant(new int[] {1, size, size, 1}), tf.constant(new int[] {1, size, size, 1}),
+                "VALID");
+    }
+
+    /** [batch, …] to [batch, product of the rest]. */
+    public Operand<TFloat32> flatten(Operand<TFloat32> x) {
+        long rest = 1;
+        for (int i = 1; i < x.shape().numDimensions(); i++) {
+            rest *= x.shape().size(i);
+        }
+        return tf.reshape(x, tf.constant(new long[] {-1, rest}));
+    }
+
+    /**
+     * The model: names the logits {@code logits} and their softmax {@code probabilities} (what it serves), opens a
+     * session and writes the initial weights.
+     */
+    public TrainableModel build(Placeholder<TFloat32> input, Operand<TFloat32> logits) {
+        Operand<TFloat32> named = tf.withName("logits").identity(logits);
+        Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(named);
+        Session session = new Session(graph);
+        TrainableModel model = new TrainableModel(graph, session, null, input.output(), named.asOutput(),
+                probabilities.asOutput());
+        model.access().assign(initialValues);
+        return model;
+    }
+
+    /** The resource variable {@code layer/local} (one scope per layer: TF Java renames a repeated scope). */
+    private Operand<TFloat32> variable(Ops layerScope, String layer, String local, Shape shape, float[] initial) {
+        String name = layer + "/" + local;
+        VarHandleOp handle = layerScope.withName(local).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(name));
+        initialValues.put(name, initial);
+        return layerScope.readVariableOp(handle, TFloat32.class);
+    }
+
+    private float[] glorot(long count, long fanIn, long fanOut) {
+        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+        float[] v = new float[Math.toIntExact(count)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,115 @@
+package io.tflc.lc.data;
+
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Feeds a dataset to a graph in minibatches through tensors allocated once: one pair for full batches and one
+ * for the last, shorter batch. Batches are only valid inside the callback that receives them.
+ */
+public final class Minibatches implements AutoCloseable {
+
+    /** One minibatch: features [size, example shape…] and labels [size]. */
+    public record Batch(TFloat32 features, TInt32 labels, int size) {
+    }
+
+    /** What runs on each batch. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        void accept(Batch batch);
+    }
+
+    private final Dataset data;
+    private final int batchSize;
+    private final Buffers full;
+    private final Buffers last;
+
+    public Minibatches(Dataset data, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        }
+        this.data = data;
+        this.batchSize = Math.min(batchSize, Math.max(data.size(), 1));
+        int remainder = data.size() % this.batchSize;
+        this.full = new Buffers(this.batchSize);
+        this.last = remainder == 0 ? null : new Buffers(remainder);
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Number of batches in one pass. */
+    public int count() {
+        return (data.size() + batchSize - 1) / batchSize;
+    }
+
+    /** Runs {@code consumer} on every batch of the examples in {@code order}. */
+    public void forEach(int[] order, BatchConsumer consumer) {
+        for (int start = 0; start < order.length; start += batchSize) {
+            int size = Math.min(batchSize, order.length - start);
+            Buffers buffers = size == batchSize ? full : last;
+            if (buffers == null || buffers.size != size) {
+                throw new IllegalArgumentException("order of " + order.length + " examples does not match a dataset"
+                        + " of " + data.size());
+            }
+            consumer.accept(buffers.fill(order, start));
+        }
+    }
+
+    /** Runs {@code consumer} on every batch in the dataset's own order. */
+    public void forEachInOrder(BatchConsumer consumer) {
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        forEach(order, consumer);
+    }
+
+    @Override
+    public void close() {
+        full.close();
+        if (last != null) {
+            last.close();
+        }
+    }
+
+    private final class Buffers implements AutoCloseable {
+        final int size;
+        final float[] featureScratch;
+        final int[] labelScratch;
+        final TFloat32 features;
+        final TInt32 labels;
+
+        Buffers(int size) {
+            this.size = size;
+            int[] shape = data.exampleShape();
+            long[] dims = new long[shape.length + 1];
+            dims[0] = size;
+            for (int i = 0; i < shape.length; i++) {
+                dims[i + 1] = shape[i];
+            }
+            featureScratch = new float[size * data.exampleSize()];
+            labelScratch = new int[size];
+            features = TFloat32.tensorOf(Shape.of(dims));
+            labels = TInt32.tensorOf(Shape.of(size));
+        }
+
+        Batch fill(int[] order, int start) {
+            for (int t = 0; t < size; t++) {
+                data.copyFeatures(order[start + t], featureScratch, t * data.exampleSize());
+                labelScratch[t] = data.label(order[start + t]);
+            }
+            features.asRawTensor().data().asFloats().write(featureScratch);
+            labels.asRawTensor().data().asInts().write(labelScratch);
+            return new Batch(features, labels, size);
+        }
+
+        @Override
+        public void close() {
+            features.close();
+            labels.close();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.tflc.lc.lstep;
+
+import io.tflc.lc.data.Minibatches;
+import io.tflc.savedmodels.ModelWeight;
+import io.tflc.savedmodels.Scopes;
+import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.WeightAccess;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.op.train.ResourceApplyAdam;
+import org.tensorflow.op.train.ResourceApplyMomentum;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The L-step added to a model's graph once: loss = mean cross-entropy(logits, labels) + μ/2·Σ‖w − target‖² over
+ * the penalised weights, gradients by {@code addGradients} with respect to the weights' resource handles, and one
+ * {@code ResourceApply*} update per trainable weight (the framework optimizers only see VariableV2, DESIGN §6).
+ *
+ * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ are non-trainable resource variables assigned from Java once
+ * per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them one-hot, because the
+ * sparse op has no registered gradient. With no penalised weights this is plain training (the reference).
+ */
+public final class LStepGraph {
+    private static final String SCOPE = "tflc/lstep";
+    private static final double ADAM_BETA2 = 0.999;
+
+    private final TrainableModel model;
+    private final List<String> penalized;
+    private final Operand<TFloat32> dataLoss;
+    private final Operand<TFloat32> totalLoss;
+    private final Op train;
+    private final WeightAccess state;
+    private final List<String> targetNames = new ArrayList<>();
+    private final List<String> slotNames = new ArrayList<>();
+    private final Optimizer optimizer;
+
+    public LStepGraph(TrainableModel model, List<String> penalizedWeights, Optimizer optimizer) {
+        this.model = model;
+        this.penalized = List.copyOf(penalizedWeights);
+        this.optimizer = optimizer;
+        Graph graph = model.graph();
+        Ops tf = Scopes.under(Ops.create(graph), SCOPE);
+        List<WeightAccess.Variable> variables = new ArrayList<>();
+
+        Operand<?> mu = scalar(tf, "mu", variables);
+        Operand<?> learningRate = scalar(tf, "learning_rate", variables);
+        Operand<TFloat32> logits = model.logits();
+        long classes = logits.shape().size(1);
+        Operand<TFloat32> oneHot = tf.oneHot(model.labels(), tf.constant((int) classes), tf.constant(1f), tf.constant(0f));
+        dataLoss = tf.withName("data_loss").math.mean(
+                tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+
+        Operand<TFloat32> penalty = tf.constant(0f);
+        for (int i = 0; i < penalized.size(); i++) {
+            ModelWeight w = model.weight(penalized.get(i));
+            String name = "target_" + i;
+            Operand<?> target = variable(tf, name, w.shape(), variables);
+            targetNames.add(SCOPE + "/" + name);
+            Operand<TFloat32> diff = tf.math.sub(tf.readVariableOp(w.handle(), TFloat32.class),
+                    tf.readVariableOp(target, TFloat32.class));
+            penalty = tf.math.add(penalty, tf.reduceSum(tf.math.square(diff), allAxes(tf, w.shape())));
+        }
+        Operand<TFloat32> halfMu = tf.math.mul(tf.constant(0.5f), tf.readVariableOp(mu, TFloat32.class));
+        totalLoss = tf.withName("loss").math.add(dataLoss, tf.math.mul(halfMu, penalty));
+
+        List<ModelWeight> weights = model.weights();
+        Output<?>[] handles = weights.stream().map(ModelWeight::handle).toArray(Output<?>[]::new);
+        Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), handles);
+        Operand<TFloat32> lr = tf.readVariableOp(learningRate, TFloat32.class);
+        List<Op> updates = new ArrayList<>();
+        if (optimizer.kind().equals(Optimizer.SGD_NESTEROV)) {
+            for (int i = 0; i < weights.size(); i++) {
+                Operand<?> velocity = slot(tf, "velocity_" + i, weights.get(i).shape(), variables);
+                updates.add(tf.train.resourceApplyMomentum(weights.get(i).handle(), velocity, lr,
+                        gradient(gradients[i], weights.get(i)), tf.constant((float) optimizer.momentum()),
+                        ResourceApplyMomentum.useNesterov(true)));
+            }
+        } else {
+            Operand<?> beta1Power = slot(tf, "beta1_power", Shape.scalar(), variables);
+            Operand<?> beta2Power = slot(tf, "beta2_power", Shape.scalar(), variables);
+            Operand<TFloat32> beta1 = tf.constant((float) optimizer.momentum());
+            Operand<TFloat32> beta2 = tf.constant((float) ADAM_BETA2);
+            Operand<TFloat32> b1p = tf.readVariableOp(beta1Power, TFloat32.class);
+            Operand<TFloat32> b2p = tf.readVariableOp(beta2Power, TFloat32.class);
+            List<Op> applies = new ArrayList<>();
+            for (int i = 0; i < weights.size(); i++) {
+                Operand<?> m = slot(tf, "adam_m_" + i, weights.get(i).shape(), variables);
+                Operand<?> v = slot(tf, "adam_v_" + i, weights.get(i).shape(), variables);
+                applies.add(tf.train.resourceApplyAdam(weights.get(i).handle(), m, v, b1p, b2p, lr, beta1, beta2,
+                        tf.constant(1e-7f), gradient(gradients[i], weights.get(i)), ResourceApplyAdam.useNesterov(false)));
+            }
+            Ops after = tf.withControlDependencies(applies);
+            updates.add(after.assignVariableOp(beta1Power, after.math.mul(b1p, beta1)));
+            updates.add(after.assignVariableOp(beta2Power, after.math.mul(b2p, beta2)));
+        }
+        train = tf.withControlDependencies(updates).withName("train").noOp();
+        state = new WeightAccess(graph, model.session(), variables, SCOPE + "/access");
+        resetOptimizer();
+    }
+
+    /** Sets μ and the targets Δ(Θ) + λ/μ of the penalised weights (by weight name). */
+    public void setPenalty(double mu, Map<String, float[]> targets) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        values.put(SCOPE + "/mu", new float[] {(float) mu});
+        for (int i = 0; i < penalized.size(); i++) {
+            float[] target = targets.get(penalized.get(i));
+            if (target == null) {
+                throw new IllegalArgumentException("no target for penalised weight " + penalized.get(i));
+            }
+            values.put(targetNames.get(i), target);
+        }
+        state.assign(values);
+    }
+
+    public void setLearningRate(double lr) {
+        state.assign(Map.of(SCOPE + "/learning_rate", new float[] {(float) lr}));
+    }
+
+    /** Zeroes the optimizer's slots; Adam's β powers start at β1 and β2 (they are β^t, and t = 1 first). */
+    public void resetOptimizer() {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (String slot : slotNames) {
+            values.put(slot, new float[Math.toIntExact(shapeOf(slot))]);
+        }
+        values.computeIfPresent(SCOPE + "/beta1_power", (k, v) -> new float[] {(float) optimizer.momentum()});
+        values.computeIfPresent(SCOPE + "/beta2_power", (k, v) -> new float[] {(float) ADAM_BETA2});
+        state.assign(values);
+    }
+
+    /** The optimizer's slots, μ, learning rate and targets, for checkpoints. */
+    public WeightAccess state() {
+        return state;
+    }
+
+    /**
+     * One epoch of minibatch updates over {@code order}; returns the mean total loss.
+     *
+     * @throws DivergenceException when a batch's loss is NaN or infinite
+     */
+    public double epoch(Minibatches batches, int[] order, Runnable afterBatch) {
+        double[] sum = {0};
+        int[] count = {0};
+        int[] batchIndex = {0};
+        batches.forEach(order, batch -> {
+            batchIndex[0]++;
+            try (Result result = model.session().runner()
+                    .feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
+                    .addTarget(train).fetch(totalLoss).run()) {
+                float loss = ((TFloat32) result.get(0)).getFloat();
+                if (!Float.isFinite(loss)) {
+                    throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
+                            + " of " + batches.count() + " in the epoch");
+                }
+                sum[0] += loss * batch.size();
+                count[0] += batch.size();
+            }
+            afterBatch.run();
+        });
+        return sum[0] / Math.max(count[0], 1);
+    }
+
+    /** Mean cross-entropy and error rate (share of wrong argmax) of the model on a dataset, without penalty. */
+    public Evaluation evaluate(Minibatches batches) {
+        double[] loss = {0};
+        long[] wrong = {0};
+        long[] seen = {0};
+        batches.forEachInOrder(batch -> {
+            try (Result result = model.session().runner()
+                    .feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
+                    .fetch(dataLoss).fetch(model.logits()).run()) {
+                loss[0] += ((TFloat32) result.get(0)).getFloat() * batch.size();
+                TFloat32 logits = (TFloat32) result.get(1);
+                int classes = (int) logits.shape().size(1);
+                float[] values = new float[batch.size() * classes];
+                logits.asRawTensor().data().asFloats().read(values);
+                int[] labels = new int[batch.size()];
+                batch.labels().asRawTensor().data().asInts().read(labels);
+                for (int b = 0; b < batch.size(); b++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (values[b * classes + c] > values[b * classes + best]) {
+                            best = c;
+                        }
+                    }
+                    wrong[0] += best == labels[b] ? 0 : 1;
+                }
+                seen[0] += batch.size();
+            }
+        });
+        return new Evaluation(loss[0] / seen[0], (double) wrong[0] / seen[0]);
+    }
+
+    /** Loss and error rate on a dataset. */
+    public record Evaluation(double loss, double error) {
+    }
+
+    private Operand<TFloat32> gradient(Output<?> gradient, ModelWeight weight) {
+        if (gradient == null) {
+            throw new IllegalStateException("no gradient reaches weight " + weight.name() + " from the loss");
+        }
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> g = (Operand<TFloat32>) gradient;
+        return g;
+    }
+
+    private Operand<?> scalar(Ops tf, String name, List<WeightAccess.Variable> variables) {
+        return variable(tf, name, Shape.scalar(), variables);
+    }
+
+    private Operand<?> slot(Ops tf, String name, Shape shape, List<WeightAccess.Variable> variables) {
+        slotNames.add(SCOPE + "/" + name);
+        return variable(tf, name, shape, variables);
+    }
+
+    private long shapeOf(String variable) {
+        return state.shape(variable).size();
+    }
+
+    private static Operand<?> variable(Ops tf, String name, Shape shape, List<WeightAccess.Variable> variables) {
+        VarHandleOp handle = tf.withName(name).varHandleOp(TFloat32.class, shape,
+                VarHandleOp.sharedName(SCOPE + "/" + name));
+        variables.add(new WeightAccess.Variable(SCOPE + "/" + name, shape, handle));
+        return handle;
+    }
+
+    private static Operand<org.tensorflow.types.TInt32> allAxes(Ops tf, Shape shape) {
+        int[] axes = new int[shape.numDimensions()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        return tf.constant(axes);
+    }
+}
