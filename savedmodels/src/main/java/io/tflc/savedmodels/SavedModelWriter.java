@@ -1,0 +1,137 @@
+package io.tflc.savedmodels;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SaverDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.types.TString;
+
+/**
+ * Writes a model as a TF1-style SavedModel that plain TF Java (or TF Serving) loads: the graph pruned to what the
+ * served output and the saver need (training ops never leak into it), the variables' checkpoint written by the
+ * model's own session, and one signature with the model's input and output.
+ *
+ * <p>The folder is written next to the target under a temporary name and moved into place, so a failure leaves
+ * no half-written model; an existing target is replaced only when {@code force} is set.
+ */
+public final class SavedModelWriter {
+    public static final String SERVE = "serve";
+    public static final String DEFAULT_SIGNATURE = "serving_default";
+
+    private SavedModelWriter() {
+    }
+
+    /** Writes {@code model} to {@code target} with signature {@code serving_default}: input → output. */
+    public static void write(TrainableModel model, Path target, String inputName, String outputName, boolean force)
+            throws IOException {
+        Path absolute = target.toAbsolutePath();
+        if (Files.exists(absolute) && !force) {
+            throw new FileAlreadyExistsException(absolute.toString(), null,
+                    "the target exists; choose another folder or pass --force to replace it");
+        }
+        Files.createDirectories(absolute.getParent());
+        ResourceSaver.ensure(model.graph(), model.weights());
+        Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp-");
+        try {
+            Path variables = Files.createDirectories(staging.resolve("variables"));
+            try (TString prefix = TString.scalarOf(variables.resolve("variables").toString())) {
+                model.session().runner().feed(ResourceSaver.FILENAME, prefix).addTarget(ResourceSaver.SAVE).run()
+                        .close();
+            }
+            SignatureDef signature = SignatureDef.newBuilder()
+                    .putInputs(inputName, info(model.input()))
+                    .putOutputs(outputName, info(model.output()))
+                    .setMethodName("tensorflow/serving/predict")
+                    .build();
+            MetaGraphDef meta = MetaGraphDef.newBuilder()
+                    .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(SERVE))
+                    .setGraphDef(prune(model.graph().toGraphDef(), model.output().op().name(),
+                            ResourceSaver.SAVE, ResourceSaver.RESTORE))
+                    .setSaverDef(SaverDef.newBuilder()
+                            .setFilenameTensorName(ResourceSaver.FILENAME + ":0")
+                            .setSaveTensorName(ResourceSaver.SAVE + ":0")
+                            .setRestoreOpName(ResourceSaver.RESTORE)
+                            .setVersion(SaverDef.CheckpointFormatVersion.V2))
+                    .putSignatureDef(DEFAULT_SIGNATURE, signature)
+                    .build();
+            try (OutputStream out = Files.newOutputStream(staging.resolve("saved_model.pb"))) {
+                SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build().writeTo(out);
+            }
+            if (Files.exists(absolute)) {
+                deleteRecursively(absolute);
+            }
+            Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(staging)) {
+                deleteRecursively(staging);
+            }
+        }
+    }
+
+    /** The nodes reachable (through data and control inputs) from the given ops, in their original order. */
+    static GraphDef prune(GraphDef graph, String... roots) {
+        Map<String, NodeDef> byName = new HashMap<>();
+        for (NodeDef node : graph.getNodeList()) {
+            byName.put(node.getName(), node);
+        }
+        Set<String> keep = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>(java.util.List.of(roots));
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            NodeDef node = byName.get(name);
+            if (node == null || !keep.add(name)) {
+                continue;
+            }
+            for (String input : node.getInputList()) {
+                String source = input.startsWith("^") ? input.substring(1) : input;
+                int colon = source.indexOf(':');
+                pending.push(colon < 0 ? source : source.substring(0, colon));
+            }
+        }
+        GraphDef.Builder pruned = graph.toBuilder().clearNode();
+        graph.getNodeList().stream().filter(n -> keep.contains(n.getName())).forEach(pruned::addNode);
+        return pruned.build();
+    }
+
+    private static TensorInfo info(Output<?> output) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        Shape s = output.shape();
+        if (s.isUnknown()) {
+            shape.setUnknownRank(true);
+        } else {
+            for (long d : s.asArray()) {
+                shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+            }
+        }
+        return TensorInfo.newBuilder().setName(output.op().name() + ":" + output.index())
+                .setDtype(output.dataType()).setTensorShape(shape).build();
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
