@@ -33,6 +33,9 @@ import org.tensorflow.types.TFloat32;
 public final class LStepGraph {
     private static final String SCOPE = "tflc/lstep";
     private static final double ADAM_BETA2 = 0.999;
+    /** Resource names must differ between L-step graphs of one session, or their variables would be shared. */
+    private static final java.util.concurrent.atomic.AtomicLong INSTANCES = new java.util.concurrent.atomic.AtomicLong();
+    private final String resourcePrefix = "tflc_lstep_" + INSTANCES.incrementAndGet() + "/";
 
     private final TrainableModel model;
     private final List<String> penalized;
@@ -226,9 +229,9 @@ public final class LStepGraph {
         return state.shape(variable).size();
     }
 
-    private static Operand<?> variable(Ops tf, String name, Shape shape, List<WeightAccess.Variable> variables) {
+    private Operand<?> variable(Ops tf, String name, Shape shape, List<WeightAccess.Variable> variables) {
         VarHandleOp handle = tf.withName(name).varHandleOp(TFloat32.class, shape,
-                VarHandleOp.sharedName(SCOPE + "/" + name));
+                VarHandleOp.sharedName(resourcePrefix + name));
         variables.add(new WeightAccess.Variable(SCOPE + "/" + name, shape, handle));
         return handle;
     }

@@ -1,0 +1,259 @@
+package io.tflc.lc.algorithm;
+
+import io.tflc.compressors.AdditiveSum;
+import io.tflc.compressors.CStep;
+import io.tflc.compressors.LowRankFactors;
+import io.tflc.compressors.Matrix;
+import io.tflc.compressors.Quantized;
+import io.tflc.compressors.SparseValues;
+import io.tflc.compressors.Theta;
+import io.tflc.compressors.Uncompressed;
+import io.tflc.compressors.VectorQuantized;
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.lstep.DivergenceException;
+import io.tflc.lc.lstep.LStepGraph;
+import io.tflc.savedmodels.ModelWeight;
+import io.tflc.savedmodels.TrainableModel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The LC algorithm on one model (DESIGN §2): evaluate the reference, compress it directly (DC, at μ0), then for
+ * each μ of the schedule run the L-step (SGD on loss + μ/2‖w − Δ(Θ) − λ/μ‖²), the C-steps Θ = Π(w − λ/μ) of all
+ * tasks in parallel, the multiplier update λ ← λ − μ(w − Δ(Θ)), and evaluate the nested model (weights := Δ(Θ)),
+ * restoring the live weights w afterwards. The compressed model is the last Θ.
+ */
+public final class LcRun {
+    private static final int EVALUATION_BATCH = 1000;
+    /** An epoch whose mean loss exceeds the reference's training loss this many times has exploded. */
+    private static final double EXPLOSION = 1e3;
+
+    /** Progress callbacks; all optional. */
+    public interface Listener {
+        default void stepStarted(int step, int steps, double mu, int epochs, int batchesPerEpoch) {
+        }
+
+        default void batchFinished() {
+        }
+
+        default void epochFinished(int step, int epoch, double loss) {
+        }
+
+        default void row(Row row) {
+        }
+    }
+
+    private final TrainableModel model;
+    private final List<Task> tasks;
+    private final MuSchedule schedule;
+    private final LStepSettings settings;
+    private final Dataset train;
+    private final Dataset test;
+    private final long seed;
+    private final Listener listener;
+    private final List<String> compressed;
+
+    private Theta[] theta;
+    private Matrix[] lambda;
+    private Row referenceRow;
+
+    public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
+                 Dataset test, long seed, Listener listener) {
+        this.model = model;
+        this.tasks = List.copyOf(tasks);
+        this.schedule = schedule;
+        this.settings = settings;
+        this.train = train;
+        this.test = test;
+        this.seed = seed;
+        this.listener = listener;
+        Set<String> seen = new HashSet<>();
+        for (Task task : tasks) {
+            for (String weight : task.weights()) {
+                model.weight(weight);
+                if (!seen.add(weight)) {
+                    throw new IllegalArgumentException("weight " + weight + " is in two tasks; a weight can be "
+                            + "compressed by one task only (use an additive combination for several compressions)");
+                }
+            }
+        }
+        this.compressed = List.copyOf(seen.stream().sorted().toList());
+    }
+
+    public LcReport run() {
+        List<Row> rows = new ArrayList<>();
+        LStepGraph lstep = new LStepGraph(model, compressed, settings.optimizer());
+        try (Minibatches batches = new Minibatches(train, settings.batchSize());
+             Minibatches trainEval = new Minibatches(train, EVALUATION_BATCH);
+             Minibatches testEval = new Minibatches(test, EVALUATION_BATCH)) {
+            referenceRow = evaluate(lstep, trainEval, testEval, "reference", 0, 0, 0, List.of());
+            emit(rows, referenceRow);
+
+            Matrix[] reference = packAll(model.access().read(compressed));
+            theta = new Theta[tasks.size()];
+            lambda = new Matrix[tasks.size()];
+            IntStream.range(0, tasks.size()).parallel().forEach(t -> {
+                theta[t] = tasks.get(t).compression().compress(reference[t], CStep.direct(schedule.mu0()));
+                lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
+            });
+            emit(rows, nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference));
+
+            for (int j = 0; j < schedule.steps(); j++) {
+                double mu = schedule.mu(j);
+                double lr = settings.learningRate(j);
+                lstep.setPenalty(mu, targets(mu));
+                lstep.setLearningRate(lr);
+                int epochs = settings.epochs(j);
+                listener.stepStarted(j + 1, schedule.steps(), mu, epochs, batches.count());
+                SplittableRandom random = new SplittableRandom(seed * 1_000_003L + j);
+                for (int e = 0; e < epochs; e++) {
+                    double loss = trainEpoch(lstep, batches, random, j, mu, lr);
+                    listener.epochFinished(j + 1, e + 1, loss);
+                }
+                Matrix[] w = packAll(model.access().read(compressed));
+                final int step = j + 1;
+                IntStream.range(0, tasks.size()).parallel().forEach(t -> {
+                    Matrix x = w[t].minus(scaled(lambda[t], 1 / mu));
+                    theta[t] = tasks.get(t).compression().compress(x, CStep.of(mu, step, theta[t]));
+                    lambda[t] = lambda[t].minus(scaled(w[t].minus(theta[t].decompress()), mu));
+                });
+                emit(rows, nested(lstep, trainEval, testEval, "lc", step, mu, lr, w));
+            }
+        }
+        return new LcReport(rows);
+    }
+
+    /** The compressed parameters after {@link #run()}, one per task. */
+    public List<Theta> thetas() {
+        return List.of(theta);
+    }
+
+    private double trainEpoch(LStepGraph lstep, Minibatches batches, SplittableRandom random, int j, double mu,
+                              double lr) {
+        double loss;
+        try {
+            loss = lstep.epoch(batches, train.shuffledIndices(random), listener::batchFinished);
+        } catch (DivergenceException e) {
+            throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): " + e.getMessage()
+                    + ". Lower lr0 or the μ growth in the plan.");
+        }
+        if (loss > EXPLOSION * Math.max(referenceRow.trainLoss(), 1e-3)) {
+            throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): the L-step loss "
+                    + "exploded to " + loss + " (reference " + referenceRow.trainLoss() + "). Lower lr0 or μ0.");
+        }
+        return loss;
+    }
+
+    /** Targets Δ(Θ) + λ/μ, unpacked per weight. */
+    private Map<String, float[]> targets(double mu) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            out.putAll(unpack(tasks.get(t), theta[t].decompress().plus(scaled(lambda[t], 1 / mu))));
+        }
+        return out;
+    }
+
+    /** Evaluates the nested model (weights := Δ(Θ)) and puts the live weights back. */
+    private Row nested(LStepGraph lstep, Minibatches trainEval, Minibatches testEval, String stage, int step,
+                       double mu, double lr, Matrix[] live) {
+        Map<String, float[]> liveWeights = model.access().read(compressed);
+        Map<String, float[]> decompressed = new LinkedHashMap<>();
+        List<Row.TaskRow> taskRows = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            Matrix delta = theta[t].decompress();
+            decompressed.putAll(unpack(tasks.get(t), delta));
+            taskRows.add(new Row.TaskRow(tasks.get(t).name(), tasks.get(t).compression().describe(), theta[t].bits(),
+                    live[t].squaredDistance(delta), detail(theta[t])));
+        }
+        model.access().assign(decompressed);
+        try {
+            return evaluate(lstep, trainEval, testEval, stage, step, mu, lr, taskRows);
+        } finally {
+            model.access().assign(liveWeights);
+        }
+    }
+
+    private Row evaluate(LStepGraph lstep, Minibatches trainEval, Minibatches testEval, String stage, int step,
+                         double mu, double lr, List<Row.TaskRow> taskRows) {
+        LStepGraph.Evaluation onTrain = lstep.evaluate(trainEval);
+        LStepGraph.Evaluation onTest = lstep.evaluate(testEval);
+        long referenceBits = 32L * model.weights().stream().mapToLong(ModelWeight::size).sum();
+        long bits = referenceBits;
+        if (!taskRows.isEmpty()) {
+            bits = 32L * model.weights().stream().filter(w -> !compressed.contains(w.name()))
+                    .mapToLong(ModelWeight::size).sum() + taskRows.stream().mapToLong(Row.TaskRow::bits).sum();
+        }
+        return new Row(stage, step, mu, lr, onTrain.loss(), onTrain.error(), onTest.loss(), onTest.error(), bits,
+                (double) referenceBits / bits, taskRows);
+    }
+
+    private void emit(List<Row> rows, Row row) {
+        rows.add(row);
+        listener.row(row);
+    }
+
+    private Matrix[] packAll(Map<String, float[]> weights) {
+        Matrix[] packed = new Matrix[tasks.size()];
+        for (int t = 0; t < tasks.size(); t++) {
+            List<double[]> values = new ArrayList<>();
+            for (String name : tasks.get(t).weights()) {
+                float[] f = weights.get(name);
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    d[i] = f[i];
+                }
+                values.add(d);
+            }
+            packed[t] = tasks.get(t).view().pack(values);
+        }
+        return packed;
+    }
+
+    private static Map<String, float[]> unpack(Task task, Matrix packed) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        List<double[]> parts = task.view().unpack(packed);
+        for (int i = 0; i < parts.size(); i++) {
+            double[] d = parts.get(i);
+            float[] f = new float[d.length];
+            for (int k = 0; k < d.length; k++) {
+                f[k] = (float) d[k];
+            }
+            out.put(task.weights().get(i), f);
+        }
+        return out;
+    }
+
+    private static Matrix scaled(Matrix m, double factor) {
+        double[] v = m.toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return Matrix.of(m.rows(), m.cols(), v);
+    }
+
+    /** A short description of what a Θ holds, for reports. */
+    static String detail(Theta theta) {
+        if (theta instanceof Quantized q) {
+            return "codebook of " + q.codebook().length;
+        } else if (theta instanceof SparseValues s) {
+            return s.kept() + " kept of " + (s.rows() * s.cols());
+        } else if (theta instanceof LowRankFactors f) {
+            return "rank " + f.rank();
+        } else if (theta instanceof Uncompressed u) {
+            return "full rank " + Math.min(u.rows(), u.cols());
+        } else if (theta instanceof VectorQuantized v) {
+            return v.codebook().rows() + " vectors of " + v.dimension();
+        } else if (theta instanceof AdditiveSum sum) {
+            return sum.parts().stream().map(LcRun::detail).collect(Collectors.joining(" + "));
+        }
+        throw new IllegalStateException("unknown Θ " + theta);
+    }
+}

@@ -1,0 +1,74 @@
+package io.tflc.lc.algorithm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tflc.compressors.Theta;
+import io.tflc.compressors.quantization.AdaptiveCodebook;
+import io.tflc.compressors.views.AsIs;
+import io.tflc.lc.FashionMnist;
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.lstep.LStepGraph;
+import io.tflc.lc.lstep.Optimizer;
+import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.SavedModelWriter;
+import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.layers.LayerGraph;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/** A short LC run on a small MLP and 6,000 Fashion-MNIST images, from a saved reference. */
+class LcRunTest {
+
+    @Test
+    void lcBeatsDirectCompressionWithOneBitCodebooks(@TempDir Path dir) throws Exception {
+        Dataset train = FashionMnist.get().train().head(6000);
+        Dataset test = FashionMnist.get().test().head(2000);
+        Path reference = dir.resolve("reference");
+        LayerGraph layers = new LayerGraph(new Graph(), 1);
+        Placeholder<TFloat32> input = layers.input(784);
+        Operand<TFloat32> hidden = layers.dense("dense", input, 64, true);
+        try (TrainableModel model = layers.build(input, layers.dense("dense_1", hidden, 10, false));
+             Minibatches batches = new Minibatches(train, 64)) {
+            LStepGraph training = new LStepGraph(model, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
+            training.setLearningRate(0.05);
+            for (int epoch = 0; epoch < 4; epoch++) {
+                training.epoch(batches, train.shuffledIndices(new SplittableRandom(epoch)), () -> { });
+            }
+            SavedModelWriter.write(model, reference, "input", "probabilities", false);
+        }
+        try (TrainableModel model = SavedModelReader.read(reference, "serving_default", null, null)) {
+            List<Task> tasks = List.of(
+                    new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 64}),
+                            new AdaptiveCodebook(2)),
+                    new Task("dense_1/kernel", List.of("dense_1/kernel"), new AsIs(new int[] {64, 10}),
+                            new AdaptiveCodebook(2)));
+            LcRun run = new LcRun(model, tasks, new MuSchedule(5e-3, 1.5, 8),
+                    new LStepSettings(1, 2, 64, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), 0.02, 0.98),
+                    train, test, 7, new LcRun.Listener() { });
+            LcReport report = run.run();
+
+            assertEquals(2 + 8, report.rows().size());
+            double reference0 = report.reference().testError();
+            double dc = report.directCompression().testError();
+            double lc = report.finalRow().testError();
+            assertTrue(lc < dc - 0.02, "LC " + lc + " should beat DC " + dc + " (reference " + reference0 + ")");
+            assertTrue(report.finalRow().compressionRatio() > 20, "1-bit kernels: " + report.finalRow().compressionRatio());
+            List<Row.TaskRow> first = report.steps().get(0).tasks();
+            List<Row.TaskRow> last = report.finalRow().tasks();
+            assertTrue(last.get(0).distance() < first.get(0).distance(), "‖w − Δ(Θ)‖² shrinks as μ grows");
+            for (Theta theta : run.thetas()) {
+                assertTrue(Arrays.stream(theta.decompress().toArray()).distinct().count() <= 2);
+            }
+        }
+    }
+}
