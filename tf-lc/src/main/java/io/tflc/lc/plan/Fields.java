@@ -1,0 +1,130 @@
+package io.tflc.lc.plan;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Strict reading of one JSON object of a plan: every key read is remembered, and {@link #finish()} rejects the
+ * keys nobody read, naming the keys that exist. Errors carry the path, e.g. {@code tasks[1].compression.k}.
+ */
+final class Fields {
+    private final JsonObject object;
+    private final String path;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    Fields(JsonElement element, String path) {
+        if (element == null || !element.isJsonObject()) {
+            throw new PlanException(path + " must be a JSON object");
+        }
+        this.object = element.getAsJsonObject();
+        this.path = path;
+    }
+
+    String path(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    boolean has(String key) {
+        known.add(key);
+        return object.has(key) && !object.get(key).isJsonNull();
+    }
+
+    JsonElement element(String key) {
+        known.add(key);
+        JsonElement e = object.get(key);
+        if (e == null || e.isJsonNull()) {
+            throw new PlanException("missing key " + path(key));
+        }
+        return e;
+    }
+
+    String string(String key) {
+        JsonElement e = element(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new PlanException(path(key) + " must be a string");
+        }
+        return e.getAsString();
+    }
+
+    String string(String key, String fallback) {
+        return has(key) ? string(key) : fallback;
+    }
+
+    double number(String key) {
+        JsonElement e = element(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new PlanException(path(key) + " must be a number");
+        }
+        return e.getAsDouble();
+    }
+
+    double number(String key, double fallback) {
+        return has(key) ? number(key) : fallback;
+    }
+
+    int integer(String key) {
+        double v = number(key);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new PlanException(path(key) + " must be a whole number, got " + v);
+        }
+        return (int) v;
+    }
+
+    int integer(String key, int fallback) {
+        return has(key) ? integer(key) : fallback;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonElement e = element(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new PlanException(path(key) + " must be true or false");
+        }
+        return e.getAsBoolean();
+    }
+
+    /** A string or a list of strings. */
+    List<String> strings(String key) {
+        JsonElement e = element(key);
+        List<String> out = new ArrayList<>();
+        if (e.isJsonPrimitive()) {
+            out.add(e.getAsString());
+        } else if (e.isJsonArray()) {
+            for (JsonElement item : e.getAsJsonArray()) {
+                if (!(item instanceof JsonPrimitive p) || !p.isString()) {
+                    throw new PlanException(path(key) + " must hold strings");
+                }
+                out.add(item.getAsString());
+            }
+        } else {
+            throw new PlanException(path(key) + " must be a string or a list of strings");
+        }
+        return out;
+    }
+
+    JsonArray array(String key) {
+        JsonElement e = element(key);
+        if (!e.isJsonArray()) {
+            throw new PlanException(path(key) + " must be a list");
+        }
+        return e.getAsJsonArray();
+    }
+
+    /** Rejects keys that were never read. */
+    void finish() {
+        for (String key : object.keySet()) {
+            if (!known.contains(key)) {
+                throw new PlanException("unknown key " + path(key) + "; keys here: " + new TreeSet<>(known));
+            }
+        }
+    }
+}

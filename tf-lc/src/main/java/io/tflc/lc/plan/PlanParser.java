@@ -1,0 +1,103 @@
+package io.tflc.lc.plan;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.tflc.lc.algorithm.LStepSettings;
+import io.tflc.lc.algorithm.MuSchedule;
+import io.tflc.lc.data.Datasets;
+import io.tflc.lc.lstep.Optimizer;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads plan files (JSON). Unknown keys are errors that name the keys that exist. */
+public final class PlanParser {
+    private PlanParser() {
+    }
+
+    public static Plan parse(Path file) throws IOException {
+        JsonElement root;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            root = JsonParser.parseReader(reader);
+        } catch (NoSuchFileException e) {
+            throw new PlanException("no plan file at " + file);
+        } catch (JsonParseException e) {
+            throw new PlanException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        try {
+            return parse(root, base);
+        } catch (PlanException e) {
+            throw new PlanException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Plan parse(JsonElement root, Path base) {
+        Fields plan = new Fields(root, "");
+        Fields model = new Fields(plan.element("model"), "model");
+        Plan.Model m = new Plan.Model(base.resolve(model.string("savedmodel")),
+                model.string("signature", "serving_default"), model.string("input", null),
+                model.string("output", null));
+        model.finish();
+
+        Plan.Data d = new Plan.Data(Datasets.FASHION_MNIST, 1f / 255, 0, 0);
+        if (plan.has("data")) {
+            Fields data = new Fields(plan.element("data"), "data");
+            d = new Plan.Data(data.has("idx_dir") ? base.resolve(data.string("idx_dir")) : Datasets.FASHION_MNIST,
+                    (float) data.number("scale", 1.0 / 255), data.integer("train_limit", 0),
+                    data.integer("test_limit", 0));
+            data.finish();
+        }
+
+        List<TaskSpec> tasks = new ArrayList<>();
+        int i = 0;
+        for (JsonElement element : plan.array("tasks")) {
+            String path = "tasks[" + i + "]";
+            Fields task = new Fields(element, path);
+            List<String> selectors = task.strings("weights");
+            String view = task.string("view", "as_is");
+            if (!TaskSpec.VIEWS.contains(view)) {
+                throw new PlanException(task.path("view") + " is '" + view + "'; views: "
+                        + String.join(", ", TaskSpec.VIEWS));
+            }
+            tasks.add(new TaskSpec(task.string("name", String.join("+", selectors)), selectors, view,
+                    Compressions.parse(task.element("compression"), task.path("compression"))));
+            task.finish();
+            i++;
+        }
+        if (tasks.isEmpty()) {
+            throw new PlanException("tasks is empty: name at least one weight to compress");
+        }
+
+        Fields schedule = new Fields(plan.element("schedule"), "schedule");
+        MuSchedule mu;
+        try {
+            mu = new MuSchedule(schedule.number("mu0"), schedule.number("growth"), schedule.integer("steps"));
+        } catch (IllegalArgumentException e) {
+            throw new PlanException("schedule: " + e.getMessage(), e);
+        }
+        schedule.finish();
+
+        Fields lstep = new Fields(plan.element("l_step"), "l_step");
+        LStepSettings settings;
+        try {
+            int epochs = lstep.integer("epochs");
+            settings = new LStepSettings(epochs, lstep.integer("first_epochs", epochs), lstep.integer("batch_size", 128),
+                    new Optimizer(lstep.string("optimizer", Optimizer.SGD_NESTEROV), lstep.number("momentum", 0.9)),
+                    lstep.number("lr0"), lstep.number("lr_decay", 1));
+        } catch (IllegalArgumentException e) {
+            throw new PlanException("l_step: " + e.getMessage(), e);
+        }
+        lstep.finish();
+
+        long seed = plan.integer("seed", 0);
+        Path output = base.resolve(plan.string("output"));
+        plan.finish();
+        return new Plan(m, d, tasks, mu, settings, seed, output);
+    }
+}

@@ -1,0 +1,83 @@
+package io.tflc.lc.plan;
+
+import io.tflc.compressors.Compression;
+import io.tflc.compressors.views.AsIs;
+import io.tflc.compressors.views.Concatenated;
+import io.tflc.compressors.views.ConvFilters;
+import io.tflc.compressors.views.ConvSpatial;
+import io.tflc.compressors.views.View;
+import io.tflc.lc.algorithm.Task;
+import io.tflc.savedmodels.ModelWeight;
+import io.tflc.savedmodels.TrainableModel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+/**
+ * A task as a plan states it, before it meets a model: weight selectors (exact names, or {@code re:} regular
+ * expressions that must match a whole name), a view, and a compression. With the {@code concatenated} view all
+ * matched weights form one task; with the other views each matched weight is a task of its own.
+ */
+public record TaskSpec(String name, List<String> selectors, String view, Compression compression) {
+    public static final List<String> VIEWS = List.of("as_is", "conv_filters", "conv_spatial", "concatenated");
+
+    /** The tasks this spec makes on {@code model}, or a {@link PlanException} naming what does not fit. */
+    public List<Task> resolve(TrainableModel model) {
+        Set<String> matched = new LinkedHashSet<>();
+        String existing = model.weights().stream().map(ModelWeight::name).collect(Collectors.joining(", "));
+        for (String selector : selectors) {
+            List<String> hits = new ArrayList<>();
+            if (selector.startsWith("re:")) {
+                Pattern pattern;
+                try {
+                    pattern = Pattern.compile(selector.substring(3));
+                } catch (PatternSyntaxException e) {
+                    throw new PlanException("task " + name + ": bad regular expression " + selector + ": "
+                            + e.getDescription());
+                }
+                model.weights().stream().map(ModelWeight::name).filter(n -> pattern.matcher(n).matches())
+                        .forEach(hits::add);
+            } else if (model.weights().stream().anyMatch(w -> w.name().equals(selector))) {
+                hits.add(selector);
+            }
+            if (hits.isEmpty()) {
+                throw new PlanException("task " + name + ": no weight matches '" + selector + "'; the model's weights: "
+                        + existing);
+            }
+            matched.addAll(hits);
+        }
+        List<Task> tasks = new ArrayList<>();
+        try {
+            if (view.equals("concatenated")) {
+                List<int[]> shapes = matched.stream().map(n -> model.weight(n).dims()).toList();
+                tasks.add(new Task(name, List.copyOf(matched), new Concatenated(shapes), compression));
+            } else {
+                for (String weight : matched) {
+                    String taskName = matched.size() == 1 ? name : name + ":" + weight;
+                    tasks.add(new Task(taskName, List.of(weight), single(view, model.weight(weight).dims(), weight),
+                            compression));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new PlanException("task " + name + ": " + e.getMessage(), e);
+        }
+        return tasks;
+    }
+
+    private static View single(String view, int[] shape, String weight) {
+        try {
+            return switch (view) {
+                case "as_is" -> new AsIs(shape);
+                case "conv_filters" -> new ConvFilters(shape);
+                case "conv_spatial" -> new ConvSpatial(shape);
+                default -> throw new PlanException("unknown view '" + view + "'; views: " + String.join(", ", VIEWS));
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("weight " + weight + ": " + e.getMessage(), e);
+        }
+    }
+}

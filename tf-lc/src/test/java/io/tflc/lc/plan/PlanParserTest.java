@@ -1,0 +1,100 @@
+package io.tflc.lc.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import io.tflc.compressors.additive.AdditiveCombination;
+import io.tflc.lc.algorithm.Task;
+import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.layers.LayerGraph;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+class PlanParserTest {
+    private static final Path BASE = Path.of("/plans");
+
+    private static final String PLAN = """
+            {
+              "model": {"savedmodel": "../models/reference"},
+              "data": {"train_limit": 1000},
+              "tasks": [
+                {"name": "kernels", "weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}},
+                {"weights": ["dense/bias", "dense_1/bias"], "view": "concatenated",
+                 "compression": [{"type": "binary"}, {"type": "l0_constraint", "fraction": 0.01}]}
+              ],
+              "schedule": {"mu0": 9e-5, "growth": 1.1, "steps": 30},
+              "l_step": {"epochs": 1, "first_epochs": 2, "batch_size": 256, "lr0": 0.1, "lr_decay": 0.98},
+              "seed": 3,
+              "output": "runs/k2"
+            }""";
+
+    private static Plan parse(String json) {
+        return PlanParser.parse(JsonParser.parseString(json), BASE);
+    }
+
+    private static TrainableModel mlp() {
+        LayerGraph layers = new LayerGraph(new Graph(), 1);
+        Placeholder<TFloat32> input = layers.input(8);
+        return layers.build(input, layers.dense("dense_1", layers.dense("dense", input, 4, true), 3, false));
+    }
+
+    @Test
+    void readsAPlanAndResolvesItsTasks() {
+        Plan plan = parse(PLAN);
+        assertEquals(Path.of("/models/reference"), plan.model().savedModel().normalize());
+        assertEquals(Path.of("/plans/runs/k2"), plan.output());
+        assertEquals(30, plan.schedule().steps());
+        assertEquals(2, plan.lStep().epochs(0));
+        assertEquals(1000, plan.data().trainLimit());
+        assertTrue(plan.tasks().get(1).compression() instanceof AdditiveCombination);
+        try (TrainableModel model = mlp()) {
+            List<Task> kernels = plan.tasks().get(0).resolve(model);
+            assertEquals(List.of("kernels:dense/kernel", "kernels:dense_1/kernel"),
+                    kernels.stream().map(Task::name).toList());
+            List<Task> biases = plan.tasks().get(1).resolve(model);
+            assertEquals(1, biases.size());
+            assertEquals(List.of("dense/bias", "dense_1/bias"), biases.get(0).weights());
+        }
+    }
+
+    @Test
+    void unknownKeysAreNamedWithTheKeysThatExist() {
+        PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"lr0\"", "\"lr\"")));
+        assertTrue(e.getMessage().contains("l_step.lr") && e.getMessage().contains("lr0"), e.getMessage());
+        PlanException top = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"seed\"", "\"sead\"")));
+        assertTrue(top.getMessage().contains("unknown key sead"), top.getMessage());
+    }
+
+    @Test
+    void unknownCompressionTypesListTheTypes() {
+        PlanException e = assertThrows(PlanException.class,
+                () -> parse(PLAN.replace("adaptive_codebook", "kmeans")));
+        assertTrue(e.getMessage().contains("kmeans") && e.getMessage().contains("adaptive_codebook"), e.getMessage());
+    }
+
+    @Test
+    void missingWeightsListTheModelsWeights() {
+        Plan plan = parse(PLAN.replace("re:dense.*/kernel", "conv/kernel"));
+        try (TrainableModel model = mlp()) {
+            PlanException e = assertThrows(PlanException.class, () -> plan.tasks().get(0).resolve(model));
+            assertTrue(e.getMessage().contains("conv/kernel") && e.getMessage().contains("dense_1/kernel"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aViewThatDoesNotFitNamesTheWeightAndTheViewsThatDo() {
+        Plan plan = parse(PLAN.replace("\"weights\": \"re:dense.*/kernel\"",
+                "\"weights\": \"dense/kernel\", \"view\": \"conv_filters\""));
+        try (TrainableModel model = mlp()) {
+            PlanException e = assertThrows(PlanException.class, () -> plan.tasks().get(0).resolve(model));
+            assertTrue(e.getMessage().contains("dense/kernel") && e.getMessage().contains("as_is"), e.getMessage());
+        }
+    }
+}
