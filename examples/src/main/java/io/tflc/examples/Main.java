@@ -1,17 +1,29 @@
 package io.tflc.examples;
 
 import io.tflc.examples.bench.BenchCommand;
+import io.tflc.lc.cli.CompressCommand;
+import io.tflc.lc.cli.EvaluateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/tf-lc}: the tf-lc command line with the example and benchmark commands. */
 @Command(name = "tf-lc", mixinStandardHelpOptions = true, version = "tf-lc 0.1.0-SNAPSHOT",
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
-        subcommands = {DemoCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine cli = new CommandLine(new Main());
+        // Bad input (a plan, a model, data) ends with its message, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("tf-lc: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (System.getenv("TFLC_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override

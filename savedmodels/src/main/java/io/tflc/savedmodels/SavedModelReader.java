@@ -31,32 +31,35 @@ public final class SavedModelReader {
                 throw new IllegalArgumentException(dir + " has no signature '" + signatureKey + "'; signatures: "
                         + signatures.keySet());
             }
-            Output<TFloat32> input = floatTensor(bundle, pick(signature.getInputsMap(), inputName, "input", dir));
-            Output<TFloat32> output = floatTensor(bundle, pick(signature.getOutputsMap(), outputName, "output", dir));
+            String inputKey = pick(signature.getInputsMap(), inputName, "input", dir);
+            String outputKey = pick(signature.getOutputsMap(), outputName, "output", dir);
+            Output<TFloat32> input = floatTensor(bundle, signature.getInputsMap().get(inputKey));
+            Output<TFloat32> output = floatTensor(bundle, signature.getOutputsMap().get(outputKey));
             GraphOperation op = (GraphOperation) output.op();
             @SuppressWarnings("unchecked")
             Output<TFloat32> logits = op.type().equals("Softmax") ? (Output<TFloat32>) op.input(0) : output;
-            return new TrainableModel(bundle.graph(), bundle.session(), bundle, input, logits, output);
+            return new TrainableModel(bundle.graph(), bundle.session(), bundle, input, logits, output, inputKey,
+                    outputKey);
         } catch (RuntimeException e) {
             bundle.close();
             throw e;
         }
     }
 
-    private static TensorInfo pick(Map<String, TensorInfo> tensors, String name, String what, Path dir) {
+    /** The signature key of the tensor to use: {@code name}, or the only one when name is null. */
+    private static String pick(Map<String, TensorInfo> tensors, String name, String what, Path dir) {
         if (name == null) {
             if (tensors.size() != 1) {
                 throw new IllegalArgumentException(dir + ": the signature has " + tensors.size() + " " + what
                         + "s; name one of " + tensors.keySet());
             }
-            return tensors.values().iterator().next();
+            return tensors.keySet().iterator().next();
         }
-        TensorInfo info = tensors.get(name);
-        if (info == null) {
+        if (!tensors.containsKey(name)) {
             throw new IllegalArgumentException(dir + " has no " + what + " '" + name + "'; " + what + "s: "
                     + tensors.keySet());
         }
-        return info;
+        return name;
     }
 
     @SuppressWarnings("unchecked")

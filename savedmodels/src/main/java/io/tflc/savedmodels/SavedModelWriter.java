@@ -41,9 +41,10 @@ public final class SavedModelWriter {
     private SavedModelWriter() {
     }
 
-    /** Writes {@code model} to {@code target} with signature {@code serving_default}: input → output. */
-    public static void write(TrainableModel model, Path target, String inputName, String outputName, boolean force)
-            throws IOException {
+    /** Writes {@code model} to {@code target} with signature {@code serving_default}, its own input and output names. */
+    public static void write(TrainableModel model, Path target, boolean force) throws IOException {
+        String inputName = model.inputName();
+        String outputName = model.outputName();
         Path absolute = target.toAbsolutePath();
         if (Files.exists(absolute) && !force) {
             throw new FileAlreadyExistsException(absolute.toString(), null,

@@ -32,6 +32,8 @@ public final class TrainableModel implements AutoCloseable {
     private final Output<TFloat32> input;
     private final Output<TFloat32> logits;
     private final Output<TFloat32> output;
+    private final String inputName;
+    private final String outputName;
     private final Placeholder<TInt32> labels;
     private final List<ModelWeight> weights;
     private final WeightAccess access;
@@ -39,15 +41,19 @@ public final class TrainableModel implements AutoCloseable {
     /**
      * @param owner what to close with the model (a SavedModelBundle, or null to close the session and graph)
      * @param output what the model serves: the logits or a softmax of them
+     * @param inputName the input's name in the serving signature
+     * @param outputName the output's name in the serving signature
      */
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
-                          Output<TFloat32> logits, Output<TFloat32> output) {
+                          Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName) {
         this.graph = graph;
         this.session = session;
         this.owner = owner;
         this.input = input;
         this.logits = logits;
         this.output = output;
+        this.inputName = inputName;
+        this.outputName = outputName;
         Ops tf = Ops.create(graph).withSubScope("tflc");
         this.labels = tf.withName("labels").placeholder(TInt32.class);
         this.weights = discoverWeights(logits);
@@ -78,6 +84,26 @@ public final class TrainableModel implements AutoCloseable {
     /** What the model serves (logits or probabilities), kept unchanged by compression. */
     public Output<TFloat32> output() {
         return output;
+    }
+
+    /** The input's name in the serving signature. */
+    public String inputName() {
+        return inputName;
+    }
+
+    /** The output's name in the serving signature. */
+    public String outputName() {
+        return outputName;
+    }
+
+    /** The shape of one example, e.g. [784] or [28, 28, 1]. */
+    public int[] exampleShape() {
+        long[] dims = input.shape().asArray();
+        int[] example = new int[dims.length - 1];
+        for (int i = 1; i < dims.length; i++) {
+            example[i - 1] = Math.toIntExact(dims[i]);
+        }
+        return example;
     }
 
     /** Integer class labels, one per example. */

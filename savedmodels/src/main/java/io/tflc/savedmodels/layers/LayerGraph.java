@@ -89,7 +89,7 @@ public final class LayerGraph {
         Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(named);
         Session session = new Session(graph);
         TrainableModel model = new TrainableModel(graph, session, null, input.output(), named.asOutput(),
-                probabilities.asOutput());
+                probabilities.asOutput(), "input", "probabilities");
         model.access().assign(initialValues);
         return model;
     }

@@ -15,6 +15,8 @@ import io.tflc.lc.lstep.DivergenceException;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +32,9 @@ import java.util.stream.IntStream;
  * each μ of the schedule run the L-step (SGD on loss + μ/2‖w − Δ(Θ) − λ/μ‖²), the C-steps Θ = Π(w − λ/μ) of all
  * tasks in parallel, the multiplier update λ ← λ − μ(w − Δ(Θ)), and evaluate the nested model (weights := Δ(Θ)),
  * restoring the live weights w afterwards. The compressed model is the last Θ.
+ *
+ * <p>With a checkpoint folder, the full state is written atomically after DC and after every LC step, and
+ * {@code run(true)} continues from the last one: a run killed at any moment loses at most the step in progress.
  */
 public final class LcRun {
     private static final int EVALUATION_BATCH = 1000;
@@ -60,13 +65,19 @@ public final class LcRun {
     private final long seed;
     private final Listener listener;
     private final List<String> compressed;
+    private final Path checkpoints;
+    private final String fingerprint;
 
     private Theta[] theta;
     private Matrix[] lambda;
     private Row referenceRow;
 
+    /**
+     * @param checkpoints folder for the run's checkpoint, or null for none
+     * @param fingerprint identifies the plan; a checkpoint with another fingerprint is not resumed
+     */
     public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
-                 Dataset test, long seed, Listener listener) {
+                 Dataset test, long seed, Listener listener, Path checkpoints, String fingerprint) {
         this.model = model;
         this.tasks = List.copyOf(tasks);
         this.schedule = schedule;
@@ -75,6 +86,8 @@ public final class LcRun {
         this.test = test;
         this.seed = seed;
         this.listener = listener;
+        this.checkpoints = checkpoints;
+        this.fingerprint = fingerprint;
         Set<String> seen = new HashSet<>();
         for (Task task : tasks) {
             for (String weight : task.weights()) {
@@ -88,25 +101,33 @@ public final class LcRun {
         this.compressed = List.copyOf(seen.stream().sorted().toList());
     }
 
-    public LcReport run() {
+    /** Runs from the start, or ({@code resume}) from the checkpoint when there is one. */
+    public LcReport run(boolean resume) throws IOException {
         List<Row> rows = new ArrayList<>();
         LStepGraph lstep = new LStepGraph(model, compressed, settings.optimizer());
         try (Minibatches batches = new Minibatches(train, settings.batchSize());
              Minibatches trainEval = new Minibatches(train, EVALUATION_BATCH);
              Minibatches testEval = new Minibatches(test, EVALUATION_BATCH)) {
-            referenceRow = evaluate(lstep, trainEval, testEval, "reference", 0, 0, 0, List.of());
-            emit(rows, referenceRow);
-
-            Matrix[] reference = packAll(model.access().read(compressed));
-            theta = new Theta[tasks.size()];
-            lambda = new Matrix[tasks.size()];
-            IntStream.range(0, tasks.size()).parallel().forEach(t -> {
-                theta[t] = tasks.get(t).compression().compress(reference[t], CStep.direct(schedule.mu0()));
-                lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
-            });
-            emit(rows, nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference));
-
-            for (int j = 0; j < schedule.steps(); j++) {
+            Checkpoint checkpoint = resume && checkpoints != null ? Checkpoint.read(checkpoints) : null;
+            int start;
+            if (checkpoint != null) {
+                restore(checkpoint, lstep, rows);
+                start = checkpoint.completedSteps();
+            } else {
+                referenceRow = evaluate(lstep, trainEval, testEval, "reference", 0, 0, 0, List.of());
+                emit(rows, referenceRow);
+                Matrix[] reference = packAll(model.access().read(compressed));
+                theta = new Theta[tasks.size()];
+                lambda = new Matrix[tasks.size()];
+                IntStream.range(0, tasks.size()).parallel().forEach(t -> {
+                    theta[t] = tasks.get(t).compression().compress(reference[t], CStep.direct(schedule.mu0()));
+                    lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
+                });
+                emit(rows, nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference));
+                save(0, lstep, rows);
+                start = 0;
+            }
+            for (int j = start; j < schedule.steps(); j++) {
                 double mu = schedule.mu(j);
                 double lr = settings.learningRate(j);
                 lstep.setPenalty(mu, targets(mu));
@@ -126,9 +147,41 @@ public final class LcRun {
                     lambda[t] = lambda[t].minus(scaled(w[t].minus(theta[t].decompress()), mu));
                 });
                 emit(rows, nested(lstep, trainEval, testEval, "lc", step, mu, lr, w));
+                save(step, lstep, rows);
             }
         }
         return new LcReport(rows);
+    }
+
+    private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {
+        if (checkpoints != null) {
+            new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
+                    List.of(theta), List.of(lambda), List.copyOf(rows)).write(checkpoints);
+        }
+    }
+
+    private void restore(Checkpoint checkpoint, LStepGraph lstep, List<Row> rows) {
+        if (!checkpoint.fingerprint().equals(fingerprint)) {
+            throw new IllegalStateException("the checkpoint in " + checkpoints + " belongs to another plan or model; "
+                    + "run without --resume (with --force) to start over");
+        }
+        model.access().assign(checkpoint.modelVariables());
+        lstep.state().assign(checkpoint.lStepVariables());
+        theta = checkpoint.thetas().toArray(Theta[]::new);
+        lambda = checkpoint.lambdas().toArray(Matrix[]::new);
+        for (Row row : checkpoint.rows()) {
+            emit(rows, row);
+        }
+        referenceRow = rows.get(0);
+    }
+
+    /** Sets the model's weights to Δ(Θ) of the last C-step: the compressed model, as dense weights. */
+    public void applyCompressedWeights() {
+        Map<String, float[]> decompressed = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            decompressed.putAll(unpack(tasks.get(t), theta[t].decompress()));
+        }
+        model.access().assign(decompressed);
     }
 
     /** The compressed parameters after {@link #run()}, one per task. */

@@ -13,12 +13,14 @@ import java.util.List;
  * @param tasks per-task detail (empty for the reference)
  */
 public record Row(String stage, int step, double mu, double learningRate, double trainLoss, double trainError,
-                  double testLoss, double testError, long bits, double compressionRatio, List<TaskRow> tasks) {
+                  double testLoss, double testError, long bits, double compressionRatio, List<TaskRow> tasks)
+        implements java.io.Serializable {
 
     /**
      * @param distance ‖w − Δ(Θ)‖² of the task's view (0 at DC)
      * @param detail what Θ is, e.g. "k=2", "rank 17", "12,345 kept"
      */
-    public record TaskRow(String task, String compression, long bits, double distance, String detail) {
+    public record TaskRow(String task, String compression, long bits, double distance, String detail)
+            implements java.io.Serializable {
     }
 }

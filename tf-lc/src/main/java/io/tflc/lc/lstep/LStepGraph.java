@@ -108,6 +108,11 @@ public final class LStepGraph {
         }
         train = tf.withControlDependencies(updates).withName("train").noOp();
         state = new WeightAccess(graph, model.session(), variables, SCOPE + "/access");
+        Map<String, float[]> zeros = new LinkedHashMap<>();
+        for (WeightAccess.Variable v : variables) {
+            zeros.put(v.name(), new float[Math.toIntExact(v.shape().size())]);
+        }
+        state.assign(zeros);
         resetOptimizer();
     }
 

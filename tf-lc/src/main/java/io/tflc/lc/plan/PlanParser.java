@@ -37,6 +37,16 @@ public final class PlanParser {
         }
     }
 
+    /** A digest of the plan file's content: what a checkpoint must match to be resumed. */
+    public static String fingerprint(Path file) throws IOException {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Plan parse(JsonElement root, Path base) {
         Fields plan = new Fields(root, "");
         Fields model = new Fields(plan.element("model"), "model");

@@ -44,7 +44,7 @@ class LcRunTest {
             for (int epoch = 0; epoch < 4; epoch++) {
                 training.epoch(batches, train.shuffledIndices(new SplittableRandom(epoch)), () -> { });
             }
-            SavedModelWriter.write(model, reference, "input", "probabilities", false);
+            SavedModelWriter.write(model, reference, false);
         }
         try (TrainableModel model = SavedModelReader.read(reference, "serving_default", null, null)) {
             List<Task> tasks = List.of(
@@ -54,8 +54,8 @@ class LcRunTest {
                             new AdaptiveCodebook(2)));
             LcRun run = new LcRun(model, tasks, new MuSchedule(5e-3, 1.5, 8),
                     new LStepSettings(1, 2, 64, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), 0.02, 0.98),
-                    train, test, 7, new LcRun.Listener() { });
-            LcReport report = run.run();
+                    train, test, 7, new LcRun.Listener() { }, null, "test");
+            LcReport report = run.run(false);
 
             assertEquals(2 + 8, report.rows().size());
             double reference0 = report.reference().testError();

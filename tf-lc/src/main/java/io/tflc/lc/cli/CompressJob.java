@@ -1,0 +1,68 @@
+package io.tflc.lc.cli;
+
+import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.algorithm.LcRun;
+import io.tflc.lc.algorithm.Task;
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Datasets;
+import io.tflc.lc.plan.Plan;
+import io.tflc.lc.plan.TaskSpec;
+import io.tflc.lc.report.ReportWriter;
+import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.SavedModelWriter;
+import io.tflc.savedmodels.TrainableModel;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a plan: loads the model and the data, resolves the tasks, runs LC, and writes to the plan's output folder
+ * {@code report.json}, {@code report.md}, {@code report.png} and {@code model/}, the compressed model as a
+ * SavedModel with dense weights Δ(Θ) and the original signature.
+ */
+public final class CompressJob {
+    private CompressJob() {
+    }
+
+    /**
+     * @param resume continue from the checkpoint in the output folder, if there is one
+     * @param force start over even though an earlier run wrote to the output folder
+     */
+    public static LcReport run(Plan plan, String fingerprint, String title, boolean resume, boolean force,
+                               LcRun.Listener listener) throws IOException {
+        Path output = plan.output();
+        boolean earlier = Files.exists(output.resolve("report.json"))
+                || Files.exists(output.resolve("checkpoint").resolve(io.tflc.lc.algorithm.Checkpoint.FILE));
+        if (earlier && !resume && !force) {
+            throw new FileAlreadyExistsException(output.toString(), null, "an LC run already wrote here; pass "
+                    + "--resume to continue it, --force to start over, or choose another output");
+        }
+        try (TrainableModel model = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
+                plan.model().input(), plan.model().output())) {
+            Datasets data = Datasets.loadMnistLayout(plan.data().idxDir(), plan.data().scale(), model.exampleShape());
+            if (data.train() == null || data.test() == null) {
+                throw new IOException(plan.data().idxDir() + " needs both train-* and t10k-* IDX files");
+            }
+            Dataset train = limit(data.train(), plan.data().trainLimit());
+            Dataset test = limit(data.test(), plan.data().testLimit());
+            List<Task> tasks = new ArrayList<>();
+            for (TaskSpec spec : plan.tasks()) {
+                tasks.addAll(spec.resolve(model));
+            }
+            LcRun run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), listener,
+                    output.resolve("checkpoint"), fingerprint);
+            LcReport report = run.run(resume);
+            ReportWriter.write(report, output, title);
+            run.applyCompressedWeights();
+            SavedModelWriter.write(model, output.resolve("model"), true);
+            return report;
+        }
+    }
+
+    private static Dataset limit(Dataset data, int limit) {
+        return limit > 0 ? data.head(limit) : data;
+    }
+}

@@ -1,0 +1,49 @@
+package io.tflc.lc.cli;
+
+import io.tflc.lc.data.Datasets;
+import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.lstep.LStepGraph;
+import io.tflc.lc.lstep.Optimizer;
+import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.TrainableModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tf-lc evaluate --model DIR}: test error and loss of a SavedModel on IDX data. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Test error and cross-entropy of a SavedModel classifier on the t10k-* IDX files of a folder.")
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "SavedModel folder")
+    private Path model;
+
+    @Option(names = "--data", description = "folder of IDX files (default: Fashion-MNIST at ${DEFAULT-VALUE})")
+    private Path data = Datasets.FASHION_MNIST;
+
+    @Option(names = "--scale", description = "pixel scale (default: ${DEFAULT-VALUE})")
+    private float scale = 1f / 255;
+
+    @Option(names = "--signature", description = "signature key (default: ${DEFAULT-VALUE})")
+    private String signature = "serving_default";
+
+    @Override
+    public Integer call() throws Exception {
+        try (TrainableModel m = SavedModelReader.read(model, signature, null, null)) {
+            Datasets sets = Datasets.loadMnistLayout(data, scale, m.exampleShape());
+            if (sets.test() == null) {
+                throw new java.io.IOException(data + " has no t10k-* IDX files to evaluate on");
+            }
+            LStepGraph graph = new LStepGraph(m, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0));
+            try (Minibatches batches = new Minibatches(sets.test(), 1000)) {
+                LStepGraph.Evaluation e = graph.evaluate(batches);
+                System.out.printf(Locale.ROOT, "%s: test error %.2f%%, loss %.4f on %d examples%n", model,
+                        100 * e.error(), e.loss(), sets.test().size());
+            }
+        }
+        return 0;
+    }
+}

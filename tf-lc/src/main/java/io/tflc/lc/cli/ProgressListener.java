@@ -1,0 +1,59 @@
+package io.tflc.lc.cli;
+
+import io.tflc.lc.algorithm.LcRun;
+import io.tflc.lc.algorithm.Row;
+import java.io.PrintStream;
+import java.util.Locale;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/**
+ * Shows an LC run: a progress bar over each L-step's minibatches (plain lines every few seconds when the output
+ * is not a terminal) and one line per report row.
+ */
+public final class ProgressListener implements LcRun.Listener {
+    private final PrintStream out;
+    private ProgressBar bar;
+
+    public ProgressListener(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void stepStarted(int step, int steps, double mu, int epochs, int batchesPerEpoch) {
+        ProgressBarBuilder builder = new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "LC step %d/%d μ=%.3g", step, steps, mu))
+                .setInitialMax((long) epochs * batchesPerEpoch);
+        if (System.console() == null) {
+            builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println)).setUpdateIntervalMillis(10_000);
+        }
+        bar = builder.build();
+    }
+
+    @Override
+    public void batchFinished() {
+        if (bar != null) {
+            bar.step();
+        }
+    }
+
+    @Override
+    public void row(Row row) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        out.println(line(row));
+    }
+
+    static String line(Row row) {
+        String what = switch (row.stage()) {
+            case "reference" -> "reference         ";
+            case "direct_compression" -> "direct compression";
+            default -> String.format(Locale.ROOT, "LC step %-10d", row.step());
+        };
+        return String.format(Locale.ROOT, "%s  test error %6.2f%%  train loss %.4f  %,12d bits  ratio %6.1f×", what,
+                100 * row.testError(), row.trainLoss(), row.bits(), row.compressionRatio());
+    }
+}

@@ -1,0 +1,96 @@
+package io.tflc.lc.report;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.algorithm.Row;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+
+/**
+ * Writes an LC report as {@code report.json} (keys {@code reference}, {@code direct_compression}, {@code steps},
+ * {@code final}), {@code report.md} (the same as a table) and {@code report.png} (nested test error and
+ * ‖w − Δ(Θ)‖² per LC step). Each file is written under a temporary name and moved into place.
+ */
+public final class ReportWriter {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .serializeSpecialFloatingPointValues().create();
+
+    private ReportWriter() {
+    }
+
+    public static void write(LcReport report, Path folder, String title) throws IOException {
+        Files.createDirectories(folder);
+        atomically(folder.resolve("report.json"), json(report, title).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        atomically(folder.resolve("report.md"), markdown(report, title).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!report.steps().isEmpty()) {
+            Path tmp = Files.createTempFile(folder, ".report", ".png");
+            BitmapEncoder.saveBitmap(chart(report, title), tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, folder.resolve("report.png"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    static String json(LcReport report, String title) {
+        JsonObject root = new JsonObject();
+        root.addProperty("title", title);
+        root.add("reference", GSON.toJsonTree(report.reference()));
+        root.add("direct_compression", GSON.toJsonTree(report.directCompression()));
+        root.add("steps", GSON.toJsonTree(report.steps()));
+        root.add("final", GSON.toJsonTree(report.finalRow()));
+        return GSON.toJson(root) + "\n";
+    }
+
+    static String markdown(LcReport report, String title) {
+        StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
+        md.append("| stage | step | μ | test error | train loss | ‖w − Δ(Θ)‖² | bits | ratio |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Row r : report.rows()) {
+            double distance = r.tasks().stream().mapToDouble(Row.TaskRow::distance).sum();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.3g | %.2f%% | %.4f | %s | %,d | %.1f× |%n",
+                    r.stage(), r.step(), r.mu(), 100 * r.testError(), r.trainLoss(),
+                    r.stage().equals("reference") ? "–" : String.format(Locale.ROOT, "%.3g", distance), r.bits(),
+                    r.compressionRatio()));
+        }
+        md.append("\n## Tasks after the last step\n\n| task | compression | Θ | bits | ‖w − Δ(Θ)‖² |\n")
+                .append("| --- | --- | --- | ---: | ---: |\n");
+        for (Row.TaskRow t : report.finalRow().tasks()) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %.3g |%n", t.task(), t.compression(),
+                    t.detail(), t.bits(), t.distance()));
+        }
+        return md.toString();
+    }
+
+    private static XYChart chart(LcReport report, String title) {
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("LC step").build();
+        List<Row> steps = report.steps();
+        double[] x = steps.stream().mapToDouble(Row::step).toArray();
+        XYSeries error = chart.addSeries("nested test error (%)", x,
+                steps.stream().mapToDouble(r -> 100 * r.testError()).toArray());
+        error.setYAxisGroup(0);
+        XYSeries distance = chart.addSeries("Σ ‖w − Δ(Θ)‖²", x, steps.stream()
+                .mapToDouble(r -> r.tasks().stream().mapToDouble(Row.TaskRow::distance).sum()).toArray());
+        distance.setYAxisGroup(1);
+        chart.setYAxisGroupTitle(0, "test error (%)");
+        chart.setYAxisGroupTitle(1, "‖w − Δ(Θ)‖²");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+        return chart;
+    }
+
+    private static void atomically(Path target, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
