@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.exists(plan.model().savedModel().resolve("saved_model.pb"))) {
             System.out.println("training the LeNet300 reference (once; reused by later runs) → "
                     + plan.model().savedModel().normalize());
-            int status = new CommandLine(new TrainReferenceCommand()).execute("--model", "lenet300", "--epochs", "8",
+            int status = new CommandLine(new TrainReferenceCommand()).execute("--model", "lenet300", "--epochs", "15",
                     "--out", plan.model().savedModel().toString(), "--force");
             if (status != 0) {
                 return status;

@@ -71,4 +71,27 @@ class LcRunTest {
             }
         }
     }
+
+    @Test
+    void aDivergingRunStopsWithTheStepAndTheFixAndKeepsTheLastGoodState(@TempDir Path dir) throws Exception {
+        Dataset train = FashionMnist.get().train().head(2000);
+        Dataset test = FashionMnist.get().test().head(500);
+        LayerGraph layers = new LayerGraph(new Graph(), 4);
+        Placeholder<TFloat32> input = layers.input(784);
+        try (TrainableModel model = layers.build(input, layers.dense("dense", input, 10, false))) {
+            List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
+                    new AdaptiveCodebook(2)));
+            Path checkpoints = dir.resolve("checkpoint");
+            LcRun run = new LcRun(model, tasks, new MuSchedule(1e-3, 1.5, 3),
+                    new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), 1e6, 1),
+                    train, test, 1, new LcRun.Listener() { }, checkpoints, "plan");
+            io.tflc.lc.lstep.DivergenceException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(io.tflc.lc.lstep.DivergenceException.class,
+                            () -> run.run(false));
+            assertTrue(e.getMessage().contains("LC step 1") && e.getMessage().contains("lr0"), e.getMessage());
+            Checkpoint kept = Checkpoint.read(checkpoints);
+            assertEquals(0, kept.completedSteps(), "the state after direct compression is kept");
+            assertEquals(2, kept.rows().size());
+        }
+    }
 }
