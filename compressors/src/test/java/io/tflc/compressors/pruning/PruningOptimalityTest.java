@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.compressors.BruteForce;
 import io.tflc.compressors.CStep;
-import io.tflc.compressors.Compression;
 import io.tflc.compressors.Matrix;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

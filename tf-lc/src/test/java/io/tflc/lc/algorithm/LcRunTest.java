@@ -7,22 +7,18 @@ import io.tflc.compressors.Theta;
 import io.tflc.compressors.quantization.AdaptiveCodebook;
 import io.tflc.compressors.views.AsIs;
 import io.tflc.lc.FashionMnist;
+import io.tflc.lc.TestModels;
 import io.tflc.lc.data.Dataset;
-import io.tflc.lc.data.Minibatches;
-import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.SavedModelReader;
-import io.tflc.savedmodels.SavedModelWriter;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
@@ -34,18 +30,7 @@ class LcRunTest {
         Dataset train = FashionMnist.get().train().head(6000);
         Dataset test = FashionMnist.get().test().head(2000);
         Path reference = dir.resolve("reference");
-        LayerGraph layers = new LayerGraph(new Graph(), 1);
-        Placeholder<TFloat32> input = layers.input(784);
-        Operand<TFloat32> hidden = layers.dense("dense", input, 64, true);
-        try (TrainableModel model = layers.build(input, layers.dense("dense_1", hidden, 10, false));
-             Minibatches batches = new Minibatches(train, 64)) {
-            LStepGraph training = new LStepGraph(model, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
-            training.setLearningRate(0.05);
-            for (int epoch = 0; epoch < 4; epoch++) {
-                training.epoch(batches, train.shuffledIndices(new SplittableRandom(epoch)), () -> { });
-            }
-            SavedModelWriter.write(model, reference, false);
-        }
+        TestModels.trainAndSave(1, 64, train, 4, reference);
         try (TrainableModel model = SavedModelReader.read(reference, "serving_default", null, null)) {
             List<Task> tasks = List.of(
                     new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 64}),

@@ -5,29 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.lc.FashionMnist;
+import io.tflc.lc.TestModels;
 import io.tflc.lc.algorithm.Checkpoint;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Row;
 import io.tflc.lc.data.Dataset;
-import io.tflc.lc.data.Minibatches;
-import io.tflc.lc.lstep.LStepGraph;
-import io.tflc.lc.lstep.Optimizer;
 import io.tflc.lc.plan.PlanParser;
-import io.tflc.savedmodels.SavedModelWriter;
-import io.tflc.savedmodels.TrainableModel;
-import io.tflc.savedmodels.layers.LayerGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /** A run killed with SIGKILL mid-step and resumed ends where an uninterrupted run with the same seed ends. */
 class KillAndResumeTest {
@@ -36,16 +25,7 @@ class KillAndResumeTest {
     @Test
     void aKilledRunResumesToTheUninterruptedResult(@TempDir Path dir) throws Exception {
         Dataset train = FashionMnist.get().train().head(6000);
-        LayerGraph layers = new LayerGraph(new Graph(), 3);
-        Placeholder<TFloat32> input = layers.input(784);
-        Operand<TFloat32> hidden = layers.dense("dense", input, 64, true);
-        try (TrainableModel model = layers.build(input, layers.dense("dense_1", hidden, 10, false));
-             Minibatches batches = new Minibatches(train, 64)) {
-            LStepGraph training = new LStepGraph(model, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
-            training.setLearningRate(0.05);
-            training.epoch(batches, train.shuffledIndices(new SplittableRandom(1)), () -> { });
-            SavedModelWriter.write(model, dir.resolve("reference"), false);
-        }
+        TestModels.trainAndSave(3, 64, train, 1, dir.resolve("reference"));
         Path straight = plan(dir, "straight");
         Path killed = plan(dir, "killed");
 

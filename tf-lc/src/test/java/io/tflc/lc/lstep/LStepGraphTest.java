@@ -4,28 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.lc.FashionMnist;
+import io.tflc.lc.TestModels;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.savedmodels.TrainableModel;
-import io.tflc.savedmodels.layers.LayerGraph;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 class LStepGraphTest {
 
     static TrainableModel mlp(long seed) {
-        LayerGraph layers = new LayerGraph(new Graph(), seed);
-        Placeholder<TFloat32> input = layers.input(784);
-        Operand<TFloat32> hidden = layers.dense("dense", input, 64, true);
-        return layers.build(input, layers.dense("dense_1", hidden, 10, false));
+        return TestModels.mlp(seed, 64);
     }
 
     @ParameterizedTest
