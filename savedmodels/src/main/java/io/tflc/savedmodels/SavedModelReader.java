@@ -1,49 +1,215 @@
 package io.tflc.savedmodels;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
+import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SaverDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
- * Loads a TF1-style SavedModel (such as those {@link SavedModelWriter} writes) as a {@link TrainableModel}: the
- * chosen signature's input and output, and the logits (the output itself, or the input of a final Softmax).
- * Keras (TF2) models, whose signatures call functions, need the inlining importer of issue 4.
+ * Loads any SavedModel with a {@code serve} tag as a {@link TrainableModel}: Keras (TF2) models, whose signatures
+ * call functions, and TF1-style graphs such as tf-lc's own exports, by one path.
+ *
+ * <ol>
+ *   <li>The function calls the chosen output goes through are inlined into a flat graph ({@link FunctionInliner}),
+ *       which TF can differentiate; everything else, the library and the saver included, is kept.</li>
+ *   <li>The flat graph is imported into a new graph and its variables are restored by running the model's own
+ *       saver ({@code saver_def}) on {@code variables/}.</li>
+ *   <li>The flat graph's output is checked against the original SavedModel's on generated inputs; a difference
+ *       above 1e-5 (relative to the output's size) is an error.</li>
+ * </ol>
+ * The logits are the output itself, or the input of a final Softmax (through Identity ops).
  */
 public final class SavedModelReader {
+    private static final Set<String> CALLS = Set.of("StatefulPartitionedCall", "PartitionedCall");
+    private static final double TOLERANCE = 1e-5;
+
     private SavedModelReader() {
     }
 
     public static TrainableModel read(Path dir, String signatureKey, String inputName, String outputName) {
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new IllegalArgumentException(dir + " is not a SavedModel: it has no saved_model.pb");
+        MetaGraphDef meta = serveGraph(dir);
+        Map<String, SignatureDef> signatures = meta.getSignatureDefMap();
+        SignatureDef signature = signatures.get(signatureKey);
+        if (signature == null) {
+            throw new IllegalArgumentException(dir + " has no signature '" + signatureKey + "'; signatures: "
+                    + signatures.keySet().stream().filter(k -> !k.startsWith("__")).toList());
         }
-        SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelWriter.SERVE);
+        String inputKey = pick(signature.getInputsMap(), inputName, "input", dir);
+        String outputKey = pick(signature.getOutputsMap(), outputName, "output", dir);
+        String inputTensor = signature.getInputsMap().get(inputKey).getName();
+        String outputTensor = signature.getOutputsMap().get(outputKey).getName();
+
+        FunctionInliner.Result flat = FunctionInliner.inline(meta.getGraphDef(),
+                callsUnder(meta, nodeOf(outputTensor)));
+        List<String> inlined = flat.callOutputs().get(nodeOf(outputTensor));
+        String flatOutput = inlined == null ? outputTensor : inlined.get(indexOf(outputTensor));
+
+        Graph graph = new Graph();
+        Session session = null;
         try {
-            Map<String, SignatureDef> signatures = bundle.metaGraphDef().getSignatureDefMap();
-            SignatureDef signature = signatures.get(signatureKey);
-            if (signature == null) {
-                throw new IllegalArgumentException(dir + " has no signature '" + signatureKey + "'; signatures: "
-                        + signatures.keySet());
-            }
-            String inputKey = pick(signature.getInputsMap(), inputName, "input", dir);
-            String outputKey = pick(signature.getOutputsMap(), outputName, "output", dir);
-            Output<TFloat32> input = floatTensor(bundle, signature.getInputsMap().get(inputKey));
-            Output<TFloat32> output = floatTensor(bundle, signature.getOutputsMap().get(outputKey));
-            GraphOperation op = (GraphOperation) output.op();
-            @SuppressWarnings("unchecked")
-            Output<TFloat32> logits = op.type().equals("Softmax") ? (Output<TFloat32>) op.input(0) : output;
-            return new TrainableModel(bundle.graph(), bundle.session(), bundle, input, logits, output, inputKey,
+            graph.importGraphDef(flat.graph());
+            session = new Session(graph);
+            restore(session, meta.getSaverDef(), dir);
+            Output<TFloat32> input = floatTensor(graph, inputTensor);
+            Output<TFloat32> output = floatTensor(graph, flatOutput);
+            TrainableModel model = new TrainableModel(graph, session, null, input, logitsOf(output), output, inputKey,
                     outputKey);
+            verify(model, dir, inputTensor, outputTensor);
+            return model;
         } catch (RuntimeException e) {
-            bundle.close();
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
             throw e;
         }
+    }
+
+    /** The MetaGraphDef tagged {@code serve}, or an error that names the file and what is wrong with it. */
+    private static MetaGraphDef serveGraph(Path dir) {
+        Path pb = dir.resolve("saved_model.pb");
+        if (!Files.isRegularFile(pb)) {
+            throw new IllegalArgumentException(dir + " is not a SavedModel: it has no saved_model.pb"
+                    + (Files.isRegularFile(dir.resolve("saved_model.pbtxt")) ? " (text SavedModels are not supported)"
+                    : ""));
+        }
+        SavedModel model;
+        try {
+            model = SavedModel.parseFrom(Files.readAllBytes(pb));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(pb + " is truncated or corrupt (not a SavedModel protobuf: "
+                    + e.getMessage() + "); export the model again", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (MetaGraphDef meta : model.getMetaGraphsList()) {
+            if (meta.getMetaInfoDef().getTagsList().contains(SavedModelWriter.SERVE)) {
+                return meta;
+            }
+        }
+        throw new IllegalArgumentException(pb + " has no graph tagged 'serve'; its tags: " + model.getMetaGraphsList()
+                .stream().map(m -> m.getMetaInfoDef().getTagsList().toString()).collect(Collectors.joining(", ")));
+    }
+
+    /** Call nodes of the outer graph that the node {@code root} depends on. */
+    private static Set<String> callsUnder(MetaGraphDef meta, String root) {
+        Map<String, NodeDef> byName = new HashMap<>();
+        meta.getGraphDef().getNodeList().forEach(n -> byName.put(n.getName(), n));
+        Set<String> calls = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(root));
+        while (!pending.isEmpty()) {
+            NodeDef node = byName.get(pending.pop());
+            if (node == null || !seen.add(node.getName())) {
+                continue;
+            }
+            if (CALLS.contains(node.getOp())) {
+                calls.add(node.getName());
+            }
+            for (String in : node.getInputList()) {
+                pending.push(nodeOf(in.startsWith("^") ? in.substring(1) : in));
+            }
+        }
+        return calls;
+    }
+
+    private static void restore(Session session, SaverDef saver, Path dir) {
+        if (saver.getRestoreOpName().isEmpty()) {
+            return;
+        }
+        Path variables = dir.resolve("variables");
+        if (!Files.isRegularFile(variables.resolve("variables.index"))) {
+            throw new IllegalArgumentException(dir + " has no variables/variables.index: the weights are missing; "
+                    + "copy the whole SavedModel folder");
+        }
+        try (TString prefix = TString.scalarOf(variables.resolve("variables").toString())) {
+            session.runner().feed(saver.getFilenameTensorName(), prefix).addTarget(saver.getRestoreOpName()).run()
+                    .close();
+        } catch (TensorFlowException e) {
+            throw new IllegalArgumentException("restoring the variables of " + dir + " failed: its variables/ do not "
+                    + "match its saved_model.pb (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /** Runs the original SavedModel and the flat graph on the same generated inputs and compares their outputs. */
+    private static void verify(TrainableModel model, Path dir, String inputTensor, String outputTensor) {
+        long[] dims = model.input().shape().asArray();
+        dims[0] = 4;
+        for (long d : dims) {
+            if (d < 1) {
+                return; // inputs of unknown size: nothing to generate
+            }
+        }
+        float[] values = new float[(int) Shape.of(dims).size()];
+        Random random = new Random(17);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat();
+        }
+        float[] flat = run(model.session(), inputTensor, model.output().op().name() + ":" + model.output().index(),
+                dims, values);
+        float[] original;
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelWriter.SERVE)) {
+            original = run(bundle.session(), inputTensor, outputTensor, dims, values);
+        } catch (TensorFlowException e) {
+            throw new IllegalArgumentException(dir + " could not be loaded by TF's own SavedModel loader to check the "
+                    + "import (" + firstLine(e.getMessage()) + "). Keras 3 model.export() SavedModels are known not to "
+                    + "load in session-based loaders: save with Keras 2 (model.save) or tf.saved_model.save", e);
+        }
+        for (int i = 0; i < flat.length; i++) {
+            double gap = Math.abs(flat[i] - original[i]);
+            if (gap > TOLERANCE * Math.max(1, Math.abs(original[i]))) {
+                throw new IllegalStateException("the flattened graph of " + dir + " does not reproduce its output "
+                        + outputTensor + " (difference " + gap + " at value " + i + "); please report this model");
+            }
+        }
+    }
+
+    private static float[] run(Session session, String input, String output, long[] dims, float[] values) {
+        try (TFloat32 x = TFloat32.tensorOf(Shape.of(dims))) {
+            x.asRawTensor().data().asFloats().write(values);
+            try (Result r = session.runner().feed(input, x).fetch(output).run()) {
+                TFloat32 y = (TFloat32) r.get(0);
+                float[] out = new float[(int) y.shape().size()];
+                y.asRawTensor().data().asFloats().read(out);
+                return out;
+            }
+        }
+    }
+
+    /** The input of a final Softmax (through Identity ops), else the output itself. */
+    @SuppressWarnings("unchecked")
+    private static Output<TFloat32> logitsOf(Output<TFloat32> output) {
+        GraphOperation op = (GraphOperation) output.op();
+        while (op.type().equals("Identity")) {
+            op = (GraphOperation) op.input(0).op();
+        }
+        return op.type().equals("Softmax") ? (Output<TFloat32>) op.input(0) : output;
     }
 
     /** The signature key of the tensor to use: {@code name}, or the only one when name is null. */
@@ -63,12 +229,26 @@ public final class SavedModelReader {
     }
 
     @SuppressWarnings("unchecked")
-    private static Output<TFloat32> floatTensor(SavedModelBundle bundle, TensorInfo info) {
-        Output<?> output = bundle.graph().outputOrThrow(info.getName());
+    private static Output<TFloat32> floatTensor(Graph graph, String name) {
+        Output<?> output = graph.outputOrThrow(name);
         if (output.type() != TFloat32.class) {
-            throw new IllegalArgumentException("tensor " + info.getName() + " is " + output.dataType()
+            throw new IllegalArgumentException("tensor " + name + " is " + output.dataType()
                     + "; tf-lc needs a float32 input and output");
         }
         return (Output<TFloat32>) output;
+    }
+
+    private static String nodeOf(String tensor) {
+        int colon = tensor.indexOf(':');
+        return colon < 0 ? tensor : tensor.substring(0, colon);
+    }
+
+    private static int indexOf(String tensor) {
+        int colon = tensor.indexOf(':');
+        return colon < 0 ? 0 : Integer.parseInt(tensor.substring(colon + 1));
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }
