@@ -80,6 +80,7 @@ public final class SavedModelReader {
             Output<TFloat32> output = floatTensor(graph, flatOutput);
             TrainableModel model = new TrainableModel(graph, session, null, input, logitsOf(output), output, inputKey,
                     outputKey);
+            checkRestoredShapes(model, dir);
             verify(model, dir, inputTensor, outputTensor);
             return model;
         } catch (RuntimeException e) {
@@ -154,6 +155,21 @@ public final class SavedModelReader {
         } catch (TensorFlowException e) {
             throw new IllegalArgumentException("restoring the variables of " + dir + " failed: its variables/ do not "
                     + "match its saved_model.pb (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * Resource variables take whatever shape the checkpoint holds, so variables from another model can restore
+     * without an error: compare every weight with the shape its VarHandleOp declares.
+     */
+    private static void checkRestoredShapes(TrainableModel model, Path dir) {
+        Map<String, float[]> values = model.access().readAll();
+        for (ModelWeight w : model.weights()) {
+            if (values.get(w.name()).length != w.size()) {
+                throw new IllegalArgumentException("variable " + w.name() + " holds " + values.get(w.name()).length
+                        + " values in " + dir.resolve("variables") + " but has shape " + w.shape() + " in "
+                        + "saved_model.pb: its variables/ do not match its saved_model.pb");
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.tflc.lc.lstep;
 
 import io.tflc.lc.data.Minibatches;
 import io.tflc.savedmodels.ModelWeight;
+import io.tflc.savedmodels.Preflight;
 import io.tflc.savedmodels.Scopes;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.WeightAccess;
@@ -76,6 +77,12 @@ public final class LStepGraph {
         Operand<TFloat32> halfMu = tf.math.mul(tf.constant(0.5f), tf.readVariableOp(mu, TFloat32.class));
         totalLoss = tf.withName("loss").math.add(dataLoss, tf.math.mul(halfMu, penalty));
 
+        List<Preflight.Problem> problems = Preflight.missingGradients(model);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the model cannot be trained: these ops between its weights and its "
+                    + "logits have no gradient: " + problems.stream().map(Preflight.Problem::toString)
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
         List<ModelWeight> weights = model.weights();
         Output<?>[] handles = weights.stream().map(ModelWeight::handle).toArray(Output<?>[]::new);
         Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), handles);
