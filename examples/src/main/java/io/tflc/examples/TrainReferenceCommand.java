@@ -51,7 +51,7 @@ public final class TrainReferenceCommand implements Callable<Integer> {
             SplittableRandom random = new SplittableRandom(seed);
             for (int epoch = 0; epoch < epochs; epoch++) {
                 training.setLearningRate(learningRate * Math.pow(0.9, epoch));
-                double loss = training.epoch(batches, data.train().shuffledIndices(random), () -> { });
+                double loss = training.epoch(batches, data.train().shuffledIndices(random), () -> { }).data();
                 LStepGraph.Evaluation e = training.evaluate(test);
                 System.out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test error %.2f%%%n", epoch + 1, epochs,
                         loss, 100 * e.error());

@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
  */
 public final class LcRun {
     private static final int EVALUATION_BATCH = 1000;
-    /** An epoch whose mean loss exceeds the reference's training loss this many times has exploded. */
+    /** An epoch whose mean cross-entropy exceeds the reference's this many times (and 10) has exploded. */
     private static final double EXPLOSION = 1e3;
 
     /** Progress callbacks; all optional. */
@@ -191,18 +191,18 @@ public final class LcRun {
 
     private double trainEpoch(LStepGraph lstep, Minibatches batches, SplittableRandom random, int j, double mu,
                               double lr) {
-        double loss;
+        LStepGraph.EpochLoss loss;
         try {
             loss = lstep.epoch(batches, train.shuffledIndices(random), listener::batchFinished);
         } catch (DivergenceException e) {
             throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): " + e.getMessage()
                     + ". Lower lr0 or the μ growth in the plan.");
         }
-        if (loss > EXPLOSION * Math.max(referenceRow.trainLoss(), 1e-3)) {
-            throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): the L-step loss "
-                    + "exploded to " + loss + " (reference " + referenceRow.trainLoss() + "). Lower lr0 or μ0.");
+        if (loss.data() > Math.max(EXPLOSION * referenceRow.trainLoss(), 10)) {
+            throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): the cross-entropy "
+                    + "exploded to " + loss.data() + " (reference " + referenceRow.trainLoss() + "). Lower lr0 or μ0.");
         }
-        return loss;
+        return loss.total();
     }
 
     /** Targets Δ(Θ) + λ/μ, unpacked per weight. */

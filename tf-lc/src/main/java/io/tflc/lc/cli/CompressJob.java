@@ -42,10 +42,7 @@ public final class CompressJob {
         }
         try (TrainableModel model = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
                 plan.model().input(), plan.model().output())) {
-            Datasets data = Datasets.loadMnistLayout(plan.data().idxDir(), plan.data().scale(), model.exampleShape());
-            if (data.train() == null || data.test() == null) {
-                throw new IOException(plan.data().idxDir() + " needs both train-* and t10k-* IDX files");
-            }
+            Datasets data = load(plan, model.exampleShape());
             Dataset train = limit(data.train(), plan.data().trainLimit());
             Dataset test = limit(data.test(), plan.data().testLimit());
             List<Task> tasks = new ArrayList<>();
@@ -60,6 +57,28 @@ public final class CompressJob {
             SavedModelWriter.write(model, output.resolve("model"), true);
             return report;
         }
+    }
+
+    /** The plan's train and test sets, scaled as the model expects. */
+    public static Datasets load(Plan plan, int[] exampleShape) throws IOException {
+        Plan.Data spec = plan.data();
+        float scale = plan.model().inputScale() != null ? plan.model().inputScale() : spec.scale();
+        Datasets data = Datasets.loadMnistLayout(spec.idxDir(), scale, exampleShape);
+        if (spec.splitTrain() > 0) {
+            Dataset all = data.test();
+            if (all == null || all.size() <= spec.splitTrain()) {
+                throw new IOException("data.split needs more than " + spec.splitTrain() + " t10k-* examples in "
+                        + spec.idxDir());
+            }
+            int[] order = all.shuffledIndices(new java.util.SplittableRandom(spec.splitSeed()));
+            return new Datasets(all.select(java.util.Arrays.copyOfRange(order, 0, spec.splitTrain())),
+                    all.select(java.util.Arrays.copyOfRange(order, spec.splitTrain(), order.length)));
+        }
+        if (data.train() == null || data.test() == null) {
+            throw new IOException(spec.idxDir() + " needs both train-* and t10k-* IDX files (or a data.split of the "
+                    + "t10k set)");
+        }
+        return data;
     }
 
     private static Dataset limit(Dataset data, int limit) {

@@ -157,12 +157,17 @@ public final class LStepGraph {
         return state;
     }
 
+    /** Mean losses of an epoch: with the penalty, and the cross-entropy alone. */
+    public record EpochLoss(double total, double data) {
+    }
+
     /**
-     * One epoch of minibatch updates over {@code order}; returns the mean total loss.
+     * One epoch of minibatch updates over {@code order}.
      *
      * @throws DivergenceException when a batch's loss is NaN or infinite
      */
-    public double epoch(Minibatches batches, int[] order, Runnable afterBatch) {
+    public EpochLoss epoch(Minibatches batches, int[] order, Runnable afterBatch) {
+        double[] dataSum = {0};
         double[] sum = {0};
         int[] count = {0};
         int[] batchIndex = {0};
@@ -170,8 +175,9 @@ public final class LStepGraph {
             batchIndex[0]++;
             try (Result result = model.session().runner()
                     .feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
-                    .addTarget(train).fetch(totalLoss).run()) {
+                    .addTarget(train).fetch(totalLoss).fetch(dataLoss).run()) {
                 float loss = ((TFloat32) result.get(0)).getFloat();
+                dataSum[0] += ((TFloat32) result.get(1)).getFloat() * batch.size();
                 if (!Float.isFinite(loss)) {
                     throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
                             + " of " + batches.count() + " in the epoch");
@@ -181,7 +187,7 @@ public final class LStepGraph {
             }
             afterBatch.run();
         });
-        return sum[0] / Math.max(count[0], 1);
+        return new EpochLoss(sum[0] / Math.max(count[0], 1), dataSum[0] / Math.max(count[0], 1));
     }
 
     /** Mean cross-entropy and error rate (share of wrong argmax) of the model on a dataset, without penalty. */

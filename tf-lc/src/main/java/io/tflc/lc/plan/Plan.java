@@ -21,14 +21,19 @@ public record Plan(Model model, Data data, List<TaskSpec> tasks, MuSchedule sche
         tasks = List.copyOf(tasks);
     }
 
-    /** The model: a SavedModel folder, the signature to use, its input and output names (null: the only one). */
-    public record Model(Path savedModel, String signature, String input, String output) {
+    /**
+     * The model: a SavedModel folder, the signature to use, its input and output names (null: the only one), and
+     * the factor its input expects pixel values 0..255 to be multiplied by (null: the data's scale).
+     */
+    public record Model(Path savedModel, String signature, String input, String output, Float inputScale) {
     }
 
     /**
      * Labelled data in the MNIST file layout ({train,t10k}-{images-idx3,labels-idx1}-ubyte.gz), pixel values
      * multiplied by {@code scale}; {@code trainLimit}/{@code testLimit} keep the first examples only (0: all).
+     * With {@code splitTrain} &gt; 0 only the t10k set is used: shuffled with {@code splitSeed}, its first
+     * {@code splitTrain} examples train and the rest test (for a folder that holds a test set only).
      */
-    public record Data(Path idxDir, float scale, int trainLimit, int testLimit) {
+    public record Data(Path idxDir, float scale, int trainLimit, int testLimit, int splitTrain, long splitSeed) {
     }
 }

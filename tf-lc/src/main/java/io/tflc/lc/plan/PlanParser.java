@@ -52,15 +52,26 @@ public final class PlanParser {
         Fields model = new Fields(plan.element("model"), "model");
         Plan.Model m = new Plan.Model(base.resolve(model.string("savedmodel")),
                 model.string("signature", "serving_default"), model.string("input", null),
-                model.string("output", null));
+                model.string("output", null), model.has("input_scale") ? (float) model.number("input_scale") : null);
         model.finish();
 
-        Plan.Data d = new Plan.Data(Datasets.FASHION_MNIST, 1f / 255, 0, 0);
+        Plan.Data d = new Plan.Data(Datasets.FASHION_MNIST, 1f / 255, 0, 0, 0, 0);
         if (plan.has("data")) {
             Fields data = new Fields(plan.element("data"), "data");
+            int splitTrain = 0;
+            long splitSeed = 0;
+            if (data.has("split")) {
+                Fields split = new Fields(data.element("split"), "data.split");
+                splitTrain = split.integer("train");
+                splitSeed = split.integer("seed", 0);
+                split.finish();
+                if (splitTrain < 1) {
+                    throw new PlanException("data.split.train must be ≥ 1");
+                }
+            }
             d = new Plan.Data(data.has("idx_dir") ? base.resolve(data.string("idx_dir")) : Datasets.FASHION_MNIST,
                     (float) data.number("scale", 1.0 / 255), data.integer("train_limit", 0),
-                    data.integer("test_limit", 0));
+                    data.integer("test_limit", 0), splitTrain, splitSeed);
             data.finish();
         }
 
