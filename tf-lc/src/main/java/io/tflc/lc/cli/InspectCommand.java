@@ -1,0 +1,88 @@
+package io.tflc.lc.cli;
+
+import io.tflc.savedmodels.Flops;
+import io.tflc.savedmodels.ModelWeight;
+import io.tflc.savedmodels.Preflight;
+import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.TrainableModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tf-lc inspect DIR}: what a SavedModel holds and whether tf-lc can train it. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show a SavedModel's signatures, its weights (shapes, parameters, FLOPs per example) and the "
+                + "gradient pre-flight for the chosen signature.")
+public final class InspectCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "SavedModel folder")
+    private Path dir;
+
+    @Option(names = "--signature", description = "signature to load (default: ${DEFAULT-VALUE})")
+    private String signature = "serving_default";
+
+    @Option(names = "--input", description = "input name, when the signature has several")
+    private String input;
+
+    @Option(names = "--output", description = "output name, when the signature has several")
+    private String output;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println("SavedModel " + dir.toAbsolutePath().normalize());
+        SavedModel proto = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
+        for (MetaGraphDef meta : proto.getMetaGraphsList()) {
+            System.out.println("tags " + meta.getMetaInfoDef().getTagsList());
+            for (Map.Entry<String, SignatureDef> e : meta.getSignatureDefMap().entrySet()) {
+                if (!e.getKey().startsWith("__")) {
+                    System.out.println("  signature " + e.getKey() + ": " + tensors(e.getValue().getInputsMap())
+                            + " → " + tensors(e.getValue().getOutputsMap()));
+                }
+            }
+        }
+        try (TrainableModel model = SavedModelReader.read(dir, signature, input, output)) {
+            System.out.printf(Locale.ROOT, "%nweights (signature %s, logits %s):%n", signature,
+                    model.logits().op().name());
+            System.out.printf(Locale.ROOT, "  %-28s %-16s %12s  %-22s %14s%n", "name", "shape", "parameters", "layer",
+                    "FLOPs/example");
+            long parameters = 0;
+            long flops = 0;
+            for (ModelWeight w : model.weights()) {
+                long f = Flops.perExample(model, w);
+                parameters += w.size();
+                flops += f;
+                System.out.printf(Locale.ROOT, "  %-28s %-16s %,12d  %-22s %,14d%n", w.name(), w.shape(), w.size(),
+                        w.layer(), f);
+            }
+            System.out.printf(Locale.ROOT, "  total: %,d parameters, %,d FLOPs per example%n", parameters, flops);
+            List<Preflight.Problem> problems = Preflight.missingGradients(model);
+            System.out.println(problems.isEmpty()
+                    ? "pre-flight: every op between the weights and the logits has a gradient"
+                    : "pre-flight: ops without a gradient: " + problems);
+            return problems.isEmpty() ? 0 : 1;
+        }
+    }
+
+    private static String tensors(Map<String, TensorInfo> tensors) {
+        StringBuilder sb = new StringBuilder();
+        tensors.forEach((name, info) -> {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(name).append(' ').append(info.getTensorShape().getDimList().stream()
+                    .map(d -> Long.toString(d.getSize())).toList()).append(' ')
+                    .append(info.getDtype().name().replace("DT_", "").toLowerCase(Locale.ROOT));
+        });
+        return sb.toString();
+    }
+}
