@@ -141,6 +141,24 @@ public final class TrainableModel implements AutoCloseable {
         }
     }
 
+    /** BatchNorm reads its moving mean and variance at inputs 3 and 4 (x, scale, offset come first). */
+    private static boolean isMovingStatistic(GraphOperation user, GraphOperation read) {
+        if (!user.type().startsWith("FusedBatchNorm")) {
+            return false;
+        }
+        for (int i = 3; i < user.numInputs(); i++) {
+            if (user.input(i).op().name().equals(read.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The weights training may change. */
+    public List<ModelWeight> trainableWeights() {
+        return weights.stream().filter(ModelWeight::trainable).toList();
+    }
+
     /** VarHandleOps reachable backwards from the logits, in graph order of discovery, with their consumers. */
     private static List<ModelWeight> discoverWeights(Output<TFloat32> logits) {
         List<ModelWeight> found = new ArrayList<>();
@@ -164,18 +182,20 @@ public final class TrainableModel implements AutoCloseable {
         for (GraphOperation handle : handles) {
             String layer = "?";
             String consumer = "?";
+            boolean trainable = true;
             for (GraphOperation read : handle.consumers()) {
                 if (read.type().equals("ReadVariableOp") && seen.contains(read.name())) {
                     for (GraphOperation user : read.consumers()) {
                         if (seen.contains(user.name())) {
                             layer = user.type();
                             consumer = user.name();
+                            trainable &= !isMovingStatistic(user, read);
                         }
                     }
                 }
             }
             found.add(new ModelWeight(handle.name(), handle.attributes().getAttrShape("shape"), handle.output(0),
-                    layer, consumer));
+                    layer, consumer, trainable));
         }
         return List.copyOf(found);
     }

@@ -83,7 +83,7 @@ public final class LStepGraph {
                     + "logits have no gradient: " + problems.stream().map(Preflight.Problem::toString)
                     .collect(java.util.stream.Collectors.joining("; ")));
         }
-        List<ModelWeight> weights = model.weights();
+        List<ModelWeight> weights = model.trainableWeights();
         Output<?>[] handles = weights.stream().map(ModelWeight::handle).toArray(Output<?>[]::new);
         Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), handles);
         Operand<TFloat32> lr = tf.readVariableOp(learningRate, TFloat32.class);
