@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -187,11 +186,11 @@ public final class SavedModelReader {
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextFloat();
         }
-        float[] flat = run(model.session(), inputTensor, model.output().op().name() + ":" + model.output().index(),
+        float[] flat = FloatRun.run(model.session(), inputTensor, model.output().op().name() + ":" + model.output().index(),
                 dims, values);
         float[] original;
         try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelWriter.SERVE)) {
-            original = run(bundle.session(), inputTensor, outputTensor, dims, values);
+            original = FloatRun.run(bundle.session(), inputTensor, outputTensor, dims, values);
         } catch (TensorFlowException e) {
             throw new IllegalArgumentException(dir + " could not be loaded by TF's own SavedModel loader to check the "
                     + "import (" + firstLine(e.getMessage()) + "). Keras 3 model.export() SavedModels are known not to "
@@ -202,18 +201,6 @@ public final class SavedModelReader {
             if (gap > TOLERANCE * Math.max(1, Math.abs(original[i]))) {
                 throw new IllegalStateException("the flattened graph of " + dir + " does not reproduce its output "
                         + outputTensor + " (difference " + gap + " at value " + i + "); please report this model");
-            }
-        }
-    }
-
-    private static float[] run(Session session, String input, String output, long[] dims, float[] values) {
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(dims))) {
-            x.asRawTensor().data().asFloats().write(values);
-            try (Result r = session.runner().feed(input, x).fetch(output).run()) {
-                TFloat32 y = (TFloat32) r.get(0);
-                float[] out = new float[(int) y.shape().size()];
-                y.asRawTensor().data().asFloats().read(out);
-                return out;
             }
         }
     }

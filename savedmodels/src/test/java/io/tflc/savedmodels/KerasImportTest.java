@@ -7,11 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /** The public Keras models in ../shared, imported as flat trainable graphs (issue 4, acceptance 1). */
 class KerasImportTest {
@@ -33,7 +29,7 @@ class KerasImportTest {
                     "trainable weights only: no optimizer slots, no metrics");
             long[] dims = model.input().shape().asArray();
             dims[0] = 100;
-            float[] flat = run(model.session(), model.input().op().name() + ":0",
+            float[] flat = FloatRun.run(model.session(), model.input().op().name() + ":0",
                     model.output().op().name() + ":" + model.output().index(), dims, images);
             String inputTensor;
             String outputTensor;
@@ -42,7 +38,7 @@ class KerasImportTest {
                 var signature = bundle.metaGraphDef().getSignatureDefMap().get("serving_default");
                 inputTensor = signature.getInputsMap().values().iterator().next().getName();
                 outputTensor = signature.getOutputsMap().values().iterator().next().getName();
-                original = run(bundle.session(), inputTensor, outputTensor, dims, images);
+                original = FloatRun.run(bundle.session(), inputTensor, outputTensor, dims, images);
             }
             double worst = 0;
             for (int i = 0; i < flat.length; i++) {
@@ -52,18 +48,6 @@ class KerasImportTest {
             // The MLP serves probabilities: training uses the Softmax's input. The CNN serves logits already.
             assertEquals(softmax, !model.logits().equals(model.output()));
             assertEquals(softmax ? "BiasAdd" : model.output().op().type(), model.logits().op().type());
-        }
-    }
-
-    static float[] run(Session session, String input, String output, long[] dims, float[] values) {
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(dims))) {
-            x.asRawTensor().data().asFloats().write(values);
-            try (Result r = session.runner().feed(input, x).fetch(output).run()) {
-                TFloat32 y = (TFloat32) r.get(0);
-                float[] out = new float[(int) y.shape().size()];
-                y.asRawTensor().data().asFloats().read(out);
-                return out;
-            }
         }
     }
 }

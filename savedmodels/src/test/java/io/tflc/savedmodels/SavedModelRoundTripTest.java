@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -36,15 +35,7 @@ class SavedModelRoundTripTest {
     }
 
     static float[] run(org.tensorflow.Session session, String input, String output, float[] batch) {
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(2, 12, 12, 1))) {
-            x.asRawTensor().data().asFloats().write(batch);
-            try (Result r = session.runner().feed(input, x).fetch(output).run()) {
-                TFloat32 y = (TFloat32) r.get(0);
-                float[] out = new float[(int) y.shape().size()];
-                y.asRawTensor().data().asFloats().read(out);
-                return out;
-            }
-        }
+        return FloatRun.run(session, input, output, new long[] {2, 12, 12, 1}, batch);
     }
 
     @Test
