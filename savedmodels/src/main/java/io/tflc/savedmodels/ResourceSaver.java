@@ -11,7 +11,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.Restore;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
 import org.tensorflow.types.TString;
 
 /**
@@ -27,13 +27,13 @@ public final class ResourceSaver {
     private ResourceSaver() {
     }
 
-    /** Adds the saver over {@code weights} unless the graph already has one. */
-    public static void ensure(Graph graph, List<ModelWeight> weights) {
+    /** Adds the saver over {@code variables} unless the graph already has one. */
+    public static void ensure(Graph graph, List<SavedVariable> variables) {
         if (graph.operation(RESTORE) != null) {
             return;
         }
         Ops tf = Ops.create(graph).withSubScope("save");
-        String[] names = weights.stream().map(ModelWeight::name).toArray(String[]::new);
+        String[] names = variables.stream().map(SavedVariable::name).toArray(String[]::new);
         Placeholder<TString> filename = tf.withName("filename").placeholder(TString.class,
                 Placeholder.shape(Shape.scalar()));
         String[] wholeTensors = new String[names.length];
@@ -41,17 +41,17 @@ public final class ResourceSaver {
         Operand<TString> keys = tf.constant(StdArrays.ndCopyOf(names));
         Operand<TString> slices = tf.constant(StdArrays.ndCopyOf(wholeTensors));
         List<Operand<?>> values = new ArrayList<>();
-        for (ModelWeight w : weights) {
-            values.add(tf.readVariableOp(w.handle(), TFloat32.class));
+        List<Class<? extends TType>> types = new ArrayList<>();
+        for (SavedVariable v : variables) {
+            values.add(tf.readVariableOp(v.handle(), v.type()));
+            types.add(v.type());
         }
         Op save = tf.train.save(filename, keys, slices, values);
         tf.withControlDependencies(List.of(save)).withName("control_dependency").identity(filename);
-        List<Class<? extends org.tensorflow.types.family.TType>> types = new ArrayList<>();
-        weights.forEach(w -> types.add(TFloat32.class));
         Restore restored = tf.train.restore(filename, keys, slices, types);
         List<Op> assigns = new ArrayList<>();
-        for (int i = 0; i < weights.size(); i++) {
-            assigns.add(tf.assignVariableOp(weights.get(i).handle(), restored.tensors().get(i)));
+        for (int i = 0; i < variables.size(); i++) {
+            assigns.add(tf.assignVariableOp(variables.get(i).handle(), restored.tensors().get(i)));
         }
         tf.withControlDependencies(assigns).withName("restore_all").noOp();
     }

@@ -13,6 +13,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
 import java.util.stream.Stream;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
@@ -37,44 +42,63 @@ import org.tensorflow.types.TString;
 public final class SavedModelWriter {
     public static final String SERVE = "serve";
     public static final String DEFAULT_SIGNATURE = "serving_default";
+    /** The signature whose output names the op the SavedModel loader runs after restoring the variables. */
+    public static final String INIT_SIGNATURE = "__saved_model_init_op";
 
     private SavedModelWriter() {
     }
 
     /** Writes {@code model} to {@code target} with signature {@code serving_default}, its own input and output names. */
     public static void write(TrainableModel model, Path target, boolean force) throws IOException {
-        String inputName = model.inputName();
-        String outputName = model.outputName();
+        List<SavedVariable> variables = model.weights().stream()
+                .map(w -> new SavedVariable(w.name(), w.handle(), TFloat32.class)).toList();
+        write(model.session(), variables, model.inputName(), model.input(), model.outputName(), model.output(), null,
+                target, force);
+    }
+
+    /**
+     * Writes the graph of {@code session} as a SavedModel: a checkpoint of {@code variables} (a saver over them is
+     * added unless the graph has one), the graph pruned to what the output, the saver and the init op need, the
+     * signature {@code serving_default} (input → output under the given names) and, when {@code initOp} is not
+     * null, the {@code __saved_model_init_op} signature the loader runs after restoring the variables.
+     */
+    public static void write(Session session, List<SavedVariable> variables, String inputName, Output<?> input,
+                             String outputName, Output<?> output, String initOp, Path target, boolean force)
+            throws IOException {
         Path absolute = target.toAbsolutePath();
         if (Files.exists(absolute) && !force) {
             throw new FileAlreadyExistsException(absolute.toString(), null,
                     "the target exists; choose another folder or pass --force to replace it");
         }
         Files.createDirectories(absolute.getParent());
-        ResourceSaver.ensure(model.graph(), model.weights());
+        Graph graph = session.graph();
+        ResourceSaver.ensure(graph, variables);
         Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp-");
         try {
-            Path variables = Files.createDirectories(staging.resolve("variables"));
-            try (TString prefix = TString.scalarOf(variables.resolve("variables").toString())) {
-                model.session().runner().feed(ResourceSaver.FILENAME, prefix).addTarget(ResourceSaver.SAVE).run()
-                        .close();
+            Path variablesDir = Files.createDirectories(staging.resolve("variables"));
+            try (TString prefix = TString.scalarOf(variablesDir.resolve("variables").toString())) {
+                session.runner().feed(ResourceSaver.FILENAME, prefix).addTarget(ResourceSaver.SAVE).run().close();
             }
             SignatureDef signature = SignatureDef.newBuilder()
-                    .putInputs(inputName, info(model.input()))
-                    .putOutputs(outputName, info(model.output()))
+                    .putInputs(inputName, info(input))
+                    .putOutputs(outputName, info(output))
                     .setMethodName("tensorflow/serving/predict")
                     .build();
-            MetaGraphDef meta = MetaGraphDef.newBuilder()
+            List<String> roots = new ArrayList<>(List.of(output.op().name(), ResourceSaver.SAVE, ResourceSaver.RESTORE));
+            MetaGraphDef.Builder meta = MetaGraphDef.newBuilder()
                     .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(SERVE))
-                    .setGraphDef(prune(model.graph().toGraphDef(), model.output().op().name(),
-                            ResourceSaver.SAVE, ResourceSaver.RESTORE))
                     .setSaverDef(SaverDef.newBuilder()
                             .setFilenameTensorName(ResourceSaver.FILENAME + ":0")
                             .setSaveTensorName(ResourceSaver.SAVE + ":0")
                             .setRestoreOpName(ResourceSaver.RESTORE)
                             .setVersion(SaverDef.CheckpointFormatVersion.V2))
-                    .putSignatureDef(DEFAULT_SIGNATURE, signature)
-                    .build();
+                    .putSignatureDef(DEFAULT_SIGNATURE, signature);
+            if (initOp != null) {
+                roots.add(initOp);
+                meta.putSignatureDef(INIT_SIGNATURE, SignatureDef.newBuilder()
+                        .putOutputs(INIT_SIGNATURE, TensorInfo.newBuilder().setName(initOp).build()).build());
+            }
+            meta.setGraphDef(prune(graph.toGraphDef(), roots.toArray(String[]::new)));
             try (OutputStream out = Files.newOutputStream(staging.resolve("saved_model.pb"))) {
                 SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build().writeTo(out);
             }
@@ -96,7 +120,7 @@ public final class SavedModelWriter {
             byName.put(node.getName(), node);
         }
         Set<String> keep = new HashSet<>();
-        Deque<String> pending = new ArrayDeque<>(java.util.List.of(roots));
+        Deque<String> pending = new ArrayDeque<>(List.of(roots));
         while (!pending.isEmpty()) {
             String name = pending.pop();
             NodeDef node = byName.get(name);

@@ -1,0 +1,103 @@
+package io.tflc.savedmodels;
+
+import io.tflc.compressors.Theta;
+import io.tflc.compressors.views.View;
+import io.tflc.savedmodels.storage.ThetaStorage;
+import io.tflc.savedmodels.storage.ViewOps;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Writes a compressed model as a SavedModel that is smaller on disk and serves through the original signature in
+ * plain TF (no tf-lc code): the compressed weights' checkpoint holds Θ's storage ({@link ThetaStorage}), the
+ * other weights as they were.
+ *
+ * <p>{@link Form#DENSE}: the original dense variables stay in the graph but out of the checkpoint; the SavedModel's
+ * init op ({@code __saved_model_init_op}), which the loader runs after restoring, decodes Θ into them once, so
+ * inference runs the original graph at the original speed.
+ */
+public final class CompressedModelWriter {
+    private static final String STORAGE = "tflc_storage";
+    private static final String INIT = "tflc_init";
+
+    private CompressedModelWriter() {
+    }
+
+    /** How a task's weights run in the exported model. */
+    public enum Form {
+        /** Decoded at load into the original dense variables. */
+        DENSE
+    }
+
+    /** One task's result: its weights, their view, the compressed parameters and the runtime form. */
+    public record CompressedTask(List<String> weights, View view, Theta theta, Form form) {
+    }
+
+    /**
+     * Writes {@code model} with the weights of {@code tasks} stored compressed; the others keep the values the model
+     * holds now.
+     */
+    public static void write(TrainableModel model, List<CompressedTask> tasks, Path target, boolean force)
+            throws IOException {
+        Set<String> compressed = new HashSet<>();
+        tasks.forEach(t -> compressed.addAll(t.weights()));
+        GraphDef inference = SavedModelWriter.prune(model.graph().toGraphDef(), model.output().op().name());
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            graph.importGraphDef(inference);
+            Ops tf = Ops.create(graph);
+
+            List<SavedVariable> saved = new ArrayList<>();
+            List<WeightAccess.Variable> plain = new ArrayList<>();
+            for (ModelWeight w : model.weights()) {
+                if (!compressed.contains(w.name())) {
+                    Output<?> handle = graph.operation(w.name()).output(0);
+                    saved.add(new SavedVariable(w.name(), handle, TFloat32.class));
+                    plain.add(new WeightAccess.Variable(w.name(), w.shape(), handle));
+                }
+            }
+            Map<String, float[]> values = model.access().read(plain.stream().map(WeightAccess.Variable::name).toList());
+            new WeightAccess(graph, session, plain, "tflc_export").assign(values);
+
+            ThetaStorage storage = new ThetaStorage(tf);
+            List<Op> decodes = new ArrayList<>();
+            for (int t = 0; t < tasks.size(); t++) {
+                CompressedTask task = tasks.get(t);
+                Operand<TFloat32> flat = storage.decode(STORAGE + "/task_" + t, task.theta());
+                List<Operand<TFloat32>> decoded = ViewOps.unpack(tf, task.view(), flat);
+                for (int i = 0; i < task.weights().size(); i++) {
+                    GraphOperation handle = graph.operation(task.weights().get(i));
+                    decodes.add(tf.assignVariableOp(handle.output(0), decoded.get(i)));
+                }
+            }
+            saved.addAll(storage.stored());
+            Op init = tf.withControlDependencies(decodes).withName(INIT).noOp();
+            if (!storage.fillOps().isEmpty()) {
+                Session.Runner fill = session.runner();
+                storage.fillOps().forEach(fill::addTarget);
+                fill.run().close();
+            }
+            session.runner().addTarget(init).run().close();
+
+            SavedModelWriter.write(session, saved, model.inputName(), graph.outputOrThrow(name(model.input())),
+                    model.outputName(), graph.outputOrThrow(name(model.output())), INIT, target, force);
+        }
+    }
+
+    private static String name(Output<?> output) {
+        return output.op().name() + ":" + output.index();
+    }
+}
