@@ -4,7 +4,7 @@ import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
-import io.tflc.savedmodels.SavedModelWriter;
+import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class TrainReferenceCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test error %.2f%%%n", epoch + 1, epochs,
                         loss, 100 * e.error());
             }
-            SavedModelWriter.write(m, out, force);
+            ModelExporter.write(m, out, force);
             System.out.println("saved " + out);
         }
         return 0;

@@ -75,6 +75,7 @@ public final class SavedModelReader {
             graph.importGraphDef(flat.graph());
             session = new Session(graph);
             restore(session, meta.getSaverDef(), dir);
+            runInitOp(session, graph, meta);
             Output<TFloat32> input = floatTensor(graph, inputTensor);
             Output<TFloat32> output = floatTensor(graph, flatOutput);
             TrainableModel model = new TrainableModel(graph, session, null, input, logitsOf(output), output, inputKey,
@@ -169,6 +170,29 @@ public final class SavedModelReader {
                         + " values in " + dir.resolve("variables") + " but has shape " + w.shape() + " in "
                         + "saved_model.pb: its variables/ do not match its saved_model.pb");
             }
+        }
+    }
+
+    /**
+     * Runs the op TF's loader runs after restoring: the {@code __saved_model_init_op} signature's output, or a
+     * TF1 main/legacy init op (tf-lc's compressed models decode their weights there).
+     */
+    private static void runInitOp(Session session, Graph graph, MetaGraphDef meta) {
+        String init = null;
+        SignatureDef signature = meta.getSignatureDefMap().get(SavedModelWriter.INIT_SIGNATURE);
+        if (signature != null && signature.containsOutputs(SavedModelWriter.INIT_SIGNATURE)) {
+            init = nodeOf(signature.getOutputsOrThrow(SavedModelWriter.INIT_SIGNATURE).getName());
+        } else {
+            for (String key : List.of("saved_model_main_op", "legacy_init_op")) {
+                var collection = meta.getCollectionDefMap().get(key);
+                if (collection != null && collection.getNodeList().getValueCount() > 0) {
+                    init = nodeOf(collection.getNodeList().getValue(0));
+                    break;
+                }
+            }
+        }
+        if (init != null && graph.operation(init) != null) {
+            session.runner().addTarget(init).run().close();
         }
     }
 

@@ -32,9 +32,10 @@ import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.types.TString;
 
 /**
- * Writes a model as a TF1-style SavedModel that plain TF Java (or TF Serving) loads: the graph pruned to what the
- * served output and the saver need (training ops never leak into it), the variables' checkpoint written by the
- * model's own session, and one signature with the model's input and output.
+ * Writes a graph as a TF1-style SavedModel that plain TF Java (or TF Serving) loads: the graph pruned to what the
+ * served output, the saver and the init op need, the variables' checkpoint written by the session, one signature
+ * with the input and output, and optionally the init op the loader runs after restoring (see {@link ModelExporter},
+ * which builds the graphs it writes).
  *
  * <p>The folder is written next to the target under a temporary name and moved into place, so a failure leaves
  * no half-written model; an existing target is replaced only when {@code force} is set.
@@ -46,14 +47,6 @@ public final class SavedModelWriter {
     public static final String INIT_SIGNATURE = "__saved_model_init_op";
 
     private SavedModelWriter() {
-    }
-
-    /** Writes {@code model} to {@code target} with signature {@code serving_default}, its own input and output names. */
-    public static void write(TrainableModel model, Path target, boolean force) throws IOException {
-        List<SavedVariable> variables = model.weights().stream()
-                .map(w -> new SavedVariable(w.name(), w.handle(), TFloat32.class)).toList();
-        write(model.session(), variables, model.inputName(), model.input(), model.outputName(), model.output(), null,
-                target, force);
     }
 
     /**

@@ -24,7 +24,7 @@ class BadSavedModelsTest {
         Placeholder<TFloat32> input = layers.input(6);
         try (TrainableModel model = layers.build(input, layers.dense("dense_1", layers.dense("dense", input, hidden,
                 true), 3, false))) {
-            SavedModelWriter.write(model, dir.resolve(name), false);
+            ModelExporter.write(model, dir.resolve(name), false);
         }
         return dir.resolve(name);
     }

@@ -118,8 +118,8 @@ class CompressedRoundTripTest {
             }
             model.access().assign(assign);
             nested = SavedModelRoundTripTest.run(model.session(), "input", "probabilities", batch);
-            CompressedModelWriter.write(model, List.of(new CompressedModelWriter.CompressedTask(names, view, theta,
-                    CompressedModelWriter.Form.DENSE)), target, false);
+            ModelExporter.write(model, List.of(new ModelExporter.CompressedTask(names, view, theta,
+                    ModelExporter.Form.DENSE)), target, false);
             assertTrue(theta.bits() / 8 < denseBytes || label.contains("uncompressed") || label.contains("60%"),
                     label + ": Θ takes " + theta.bits() / 8 + " bytes of " + denseBytes);
         }

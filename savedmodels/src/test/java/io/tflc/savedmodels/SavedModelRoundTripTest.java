@@ -51,7 +51,7 @@ class SavedModelRoundTripTest {
             // Unrelated state (like optimizer slots) must not reach the export.
             Ops.create(model.graph()).withName("slot").varHandleOp(TFloat32.class, Shape.of(3), VarHandleOp.sharedName("slot"));
             expected = run(model.session(), "input", "probabilities", batch);
-            SavedModelWriter.write(model, target, false);
+            ModelExporter.write(model, target, false);
         }
         try (SavedModelBundle bundle = SavedModelBundle.load(target.toString(), "serve")) {
             assertArrayEquals(expected, run(bundle.session(), "input", "probabilities", batch), 0);
@@ -75,9 +75,9 @@ class SavedModelRoundTripTest {
         Path target = Files.createDirectories(dir.resolve("model"));
         try (TrainableModel model = cnn(6)) {
             FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
-                    () -> SavedModelWriter.write(model, target, false));
+                    () -> ModelExporter.write(model, target, false));
             assertTrue(e.getMessage().contains("--force"), e.getMessage());
-            SavedModelWriter.write(model, target, true);
+            ModelExporter.write(model, target, true);
             assertTrue(Files.exists(target.resolve("saved_model.pb")));
         }
     }

@@ -4,7 +4,7 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
-import io.tflc.savedmodels.SavedModelWriter;
+import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
 import java.io.IOException;
@@ -37,7 +37,7 @@ public final class TestModels {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 training.epoch(batches, train.shuffledIndices(new SplittableRandom(epoch)), () -> { });
             }
-            SavedModelWriter.write(model, target, false);
+            ModelExporter.write(model, target, false);
         }
     }
 }

@@ -9,7 +9,7 @@ import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.savedmodels.SavedModelReader;
-import io.tflc.savedmodels.SavedModelWriter;
+import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,8 +20,8 @@ import java.util.List;
 
 /**
  * Runs a plan: loads the model and the data, resolves the tasks, runs LC, and writes to the plan's output folder
- * {@code report.json}, {@code report.md}, {@code report.png} and {@code model/}, the compressed model as a
- * SavedModel with dense weights Δ(Θ) and the original signature.
+ * {@code report.json}, {@code report.md}, {@code report.png} and {@code model/}, the compressed SavedModel
+ * (Θ's storage in its checkpoint, decoded at load; the original signature).
  */
 public final class CompressJob {
     private CompressJob() {
@@ -54,7 +54,12 @@ public final class CompressJob {
             LcReport report = run.run(resume);
             ReportWriter.write(report, output, title);
             run.applyCompressedWeights();
-            SavedModelWriter.write(model, output.resolve("model"), true);
+            List<ModelExporter.CompressedTask> stored = new ArrayList<>();
+            for (int t = 0; t < tasks.size(); t++) {
+                stored.add(new ModelExporter.CompressedTask(tasks.get(t).weights(), tasks.get(t).view(),
+                        run.thetas().get(t), ModelExporter.Form.DENSE));
+            }
+            ModelExporter.write(model, stored, output.resolve("model"), true);
             return report;
         }
     }

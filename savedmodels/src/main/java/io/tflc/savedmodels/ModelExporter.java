@@ -22,19 +22,20 @@ import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Writes a compressed model as a SavedModel that is smaller on disk and serves through the original signature in
- * plain TF (no tf-lc code): the compressed weights' checkpoint holds Θ's storage ({@link ThetaStorage}), the
- * other weights as they were.
+ * Writes a model as a SavedModel that serves through its original signature in plain TF (no tf-lc code): the
+ * graph pruned to the served output is imported into a fresh graph, so that training ops, other savers and tf-lc's
+ * helper ops never reach the export. The checkpoint holds, for each compressed task, Θ's storage
+ * ({@link ThetaStorage}), and every other weight as it is; with no tasks this is a plain export.
  *
  * <p>{@link Form#DENSE}: the original dense variables stay in the graph but out of the checkpoint; the SavedModel's
  * init op ({@code __saved_model_init_op}), which the loader runs after restoring, decodes Θ into them once, so
  * inference runs the original graph at the original speed.
  */
-public final class CompressedModelWriter {
+public final class ModelExporter {
     private static final String STORAGE = "tflc_storage";
     private static final String INIT = "tflc_init";
 
-    private CompressedModelWriter() {
+    private ModelExporter() {
     }
 
     /** How a task's weights run in the exported model. */
@@ -45,6 +46,11 @@ public final class CompressedModelWriter {
 
     /** One task's result: its weights, their view, the compressed parameters and the runtime form. */
     public record CompressedTask(List<String> weights, View view, Theta theta, Form form) {
+    }
+
+    /** Writes {@code model} as it is. */
+    public static void write(TrainableModel model, Path target, boolean force) throws IOException {
+        write(model, List.of(), target, force);
     }
 
     /**
@@ -84,16 +90,19 @@ public final class CompressedModelWriter {
                 }
             }
             saved.addAll(storage.stored());
-            Op init = tf.withControlDependencies(decodes).withName(INIT).noOp();
+            Op init = decodes.isEmpty() ? null : tf.withControlDependencies(decodes).withName(INIT).noOp();
             if (!storage.fillOps().isEmpty()) {
                 Session.Runner fill = session.runner();
                 storage.fillOps().forEach(fill::addTarget);
                 fill.run().close();
             }
-            session.runner().addTarget(init).run().close();
+            if (init != null) {
+                session.runner().addTarget(init).run().close();
+            }
 
             SavedModelWriter.write(session, saved, model.inputName(), graph.outputOrThrow(name(model.input())),
-                    model.outputName(), graph.outputOrThrow(name(model.output())), INIT, target, force);
+                    model.outputName(), graph.outputOrThrow(name(model.output())), init == null ? null : INIT, target,
+                    force);
         }
     }
 
