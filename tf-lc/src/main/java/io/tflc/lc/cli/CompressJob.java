@@ -10,6 +10,7 @@ import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.TrainableModel;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -52,7 +53,6 @@ public final class CompressJob {
             LcRun run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), listener,
                     output.resolve("checkpoint"), fingerprint);
             LcReport report = run.run(resume);
-            ReportWriter.write(report, output, title);
             run.applyCompressedWeights();
             List<ModelExporter.CompressedTask> stored = new ArrayList<>();
             for (int t = 0; t < tasks.size(); t++) {
@@ -60,6 +60,8 @@ public final class CompressJob {
                         run.thetas().get(t), ModelExporter.Form.DENSE));
             }
             ModelExporter.write(model, stored, output.resolve("model"), true);
+            ReportWriter.write(report, output, title, new ReportWriter.Sizes(
+                    SavedModelSize.of(plan.model().savedModel()), SavedModelSize.of(output.resolve("model"))));
             return report;
         }
     }

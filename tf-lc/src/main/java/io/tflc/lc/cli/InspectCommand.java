@@ -4,6 +4,7 @@ import io.tflc.savedmodels.Flops;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.Preflight;
 import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.TrainableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println("SavedModel " + dir.toAbsolutePath().normalize());
+        SavedModelSize size = SavedModelSize.of(dir);
+        System.out.printf(Locale.ROOT, "bytes on disk: %,d (variables/ %,d, saved_model.pb %,d; gzipped %,d)%n",
+                size.total(), size.variables(), size.graph(), size.gzipped());
         SavedModel proto = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
         for (MetaGraphDef meta : proto.getMetaGraphsList()) {
             System.out.println("tags " + meta.getMetaInfoDef().getTagsList());

@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.Row;
+import io.tflc.savedmodels.SavedModelSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,16 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static void write(LcReport report, Path folder, String title) throws IOException {
+    /** Bytes on disk of the original SavedModel and of the exported compressed one. */
+    public record Sizes(SavedModelSize original, SavedModelSize compressed) {
+    }
+
+    public static void write(LcReport report, Path folder, String title, Sizes sizes) throws IOException {
         Files.createDirectories(folder);
-        atomically(folder.resolve("report.json"), json(report, title).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        atomically(folder.resolve("report.md"), markdown(report, title).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        atomically(folder.resolve("report.json"),
+                json(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        atomically(folder.resolve("report.md"),
+                markdown(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (!report.steps().isEmpty()) {
             Path tmp = Files.createTempFile(folder, ".report", ".png");
             BitmapEncoder.saveBitmap(chart(report, title), tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -42,17 +49,27 @@ public final class ReportWriter {
         }
     }
 
-    static String json(LcReport report, String title) {
+    static String json(LcReport report, String title, Sizes sizes) {
         JsonObject root = new JsonObject();
         root.addProperty("title", title);
         root.add("reference", GSON.toJsonTree(report.reference()));
         root.add("direct_compression", GSON.toJsonTree(report.directCompression()));
         root.add("steps", GSON.toJsonTree(report.steps()));
         root.add("final", GSON.toJsonTree(report.finalRow()));
+        if (sizes != null) {
+            JsonObject size = new JsonObject();
+            size.add("original_bytes", GSON.toJsonTree(sizes.original()));
+            size.add("compressed_bytes", GSON.toJsonTree(sizes.compressed()));
+            size.addProperty("ratio_on_disk", sizes.compressed().ratio(sizes.original()));
+            size.addProperty("ratio_gzipped", (double) sizes.original().gzipped() / sizes.compressed().gzipped());
+            size.addProperty("bits", report.finalRow().bits());
+            size.addProperty("ratio_bits", report.finalRow().compressionRatio());
+            root.add("size", size);
+        }
         return GSON.toJson(root) + "\n";
     }
 
-    static String markdown(LcReport report, String title) {
+    static String markdown(LcReport report, String title, Sizes sizes) {
         StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
         md.append("| stage | step | μ | test error | train loss | ‖w − Δ(Θ)‖² | bits | ratio |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -62,6 +79,21 @@ public final class ReportWriter {
                     r.stage(), r.step(), r.mu(), 100 * r.testError(), r.trainLoss(),
                     r.stage().equals("reference") ? "–" : String.format(Locale.ROOT, "%.3g", distance), r.bits(),
                     r.compressionRatio()));
+        }
+        if (sizes != null) {
+            SavedModelSize o = sizes.original();
+            SavedModelSize c = sizes.compressed();
+            md.append("\n## Size on disk\n\n| | whole folder | variables/ | saved_model.pb | gzipped |\n")
+                    .append("| --- | ---: | ---: | ---: | ---: |\n")
+                    .append(String.format(Locale.ROOT, "| original | %,d | %,d | %,d | %,d |%n", o.total(),
+                            o.variables(), o.graph(), o.gzipped()))
+                    .append(String.format(Locale.ROOT, "| compressed (`model/`) | %,d | %,d | %,d | %,d |%n",
+                            c.total(), c.variables(), c.graph(), c.gzipped()))
+                    .append(String.format(Locale.ROOT, "| ratio | %.1f× | %.1f× | %.2f× | %.1f× |%n",
+                            (double) o.total() / c.total(), (double) o.variables() / c.variables(),
+                            (double) o.graph() / c.graph(), (double) o.gzipped() / c.gzipped()))
+                    .append(String.format(Locale.ROOT, "%nBits of the weights: %,d (%.1f× fewer than the reference)."
+                            + "%n", report.finalRow().bits(), report.finalRow().compressionRatio()));
         }
         md.append("\n## Tasks after the last step\n\n| task | compression | Θ | bits | ‖w − Δ(Θ)‖² |\n")
                 .append("| --- | --- | --- | ---: | ---: |\n");
