@@ -1,0 +1,56 @@
+package io.tflc.lc.cli;
+
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Datasets;
+import io.tflc.lc.verify.Verification;
+import io.tflc.lc.verify.Verifier;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tf-lc verify}: a CI gate for compressed models. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Compare a compressed SavedModel with its original on labelled IDX data: accuracy, agreement, "
+                + "size on disk, latency. Exit status 1 when a budget is broken.")
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--original", required = true, description = "the original SavedModel")
+    private Path original;
+
+    @Option(names = "--compressed", required = true, description = "the compressed SavedModel")
+    private Path compressed;
+
+    @Option(names = "--data", description = "folder with t10k-* IDX files (default: Fashion-MNIST at ${DEFAULT-VALUE})")
+    private Path data = Datasets.FASHION_MNIST;
+
+    @Option(names = "--scale", description = "factor for pixel values 0..255 (default: ${DEFAULT-VALUE})")
+    private float scale = 1f / 255;
+
+    @Option(names = "--max-accuracy-drop", description = "budget in accuracy points (default: no budget)")
+    private double maxDrop = Double.POSITIVE_INFINITY;
+
+    @Option(names = "--min-agreement", description = "budget on the share of identical predictions, 0..1")
+    private double minAgreement = 0;
+
+    @Option(names = "--batch-size", description = "batch size for inference and latency (default: ${DEFAULT-VALUE})")
+    private int batchSize = 256;
+
+    @Override
+    public Integer call() throws Exception {
+        Datasets sets = Datasets.loadMnistLayout(data, scale, Verifier.exampleShape(original));
+        Dataset test = sets.test();
+        if (test == null) {
+            throw new java.io.IOException(data + " has no t10k-* IDX files to verify on");
+        }
+        Verification v = Verifier.compare(original, compressed, test, batchSize);
+        System.out.println(v.summary());
+        String broken = v.violations(maxDrop, minAgreement);
+        if (!broken.isEmpty()) {
+            System.out.println("BUDGET BROKEN: " + broken);
+            return 1;
+        }
+        System.out.println("within budget");
+        return 0;
+    }
+}

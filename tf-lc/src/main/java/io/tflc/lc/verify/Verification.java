@@ -1,0 +1,53 @@
+package io.tflc.lc.verify;
+
+import io.tflc.savedmodels.SavedModelSize;
+import java.util.Locale;
+
+/**
+ * A compressed model checked against its original on the same labelled data: accuracies, agreement (share of
+ * examples on which both predict the same class), sizes on disk, and median latency per batch.
+ */
+public record Verification(int examples, double originalAccuracy, double compressedAccuracy, double agreement,
+                           SavedModelSize originalSize, SavedModelSize compressedSize, double originalMillisPerBatch,
+                           double compressedMillisPerBatch, int batchSize) {
+
+    /** Accuracy lost, in percentage points (negative when the compressed model is better). */
+    public double accuracyDropPoints() {
+        return 100 * (originalAccuracy - compressedAccuracy);
+    }
+
+    /** The broken budgets, or an empty string when both hold. */
+    public String violations(double maxAccuracyDropPoints, double minAgreement) {
+        StringBuilder broken = new StringBuilder();
+        if (accuracyDropPoints() > maxAccuracyDropPoints) {
+            broken.append(String.format(Locale.ROOT, "accuracy dropped %.2f points (budget %.2f)",
+                    accuracyDropPoints(), maxAccuracyDropPoints));
+        }
+        if (agreement < minAgreement) {
+            broken.append(broken.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT,
+                    "agreement %.4f below %.4f", agreement, minAgreement));
+        }
+        return broken.toString();
+    }
+
+    /** Throws an {@link AssertionError} naming the broken budgets: for use in JUnit tests of a serving pipeline. */
+    public void assertWithin(double maxAccuracyDropPoints, double minAgreement) {
+        String broken = violations(maxAccuracyDropPoints, minAgreement);
+        if (!broken.isEmpty()) {
+            throw new AssertionError("compressed model outside its budget: " + broken + "\n" + summary());
+        }
+    }
+
+    public String summary() {
+        return String.format(Locale.ROOT, """
+                examples            %,d
+                accuracy            original %.2f%%, compressed %.2f%% (drop %.2f points)
+                agreement           %.2f%%
+                bytes on disk       original %,d, compressed %,d (%.1f× smaller; gzipped %,d vs %,d)
+                latency per batch   original %.3f ms, compressed %.3f ms (ratio %.3f, batch %d, medians)""",
+                examples, 100 * originalAccuracy, 100 * compressedAccuracy, accuracyDropPoints(), 100 * agreement,
+                originalSize.total(), compressedSize.total(), compressedSize.ratio(originalSize),
+                originalSize.gzipped(), compressedSize.gzipped(), originalMillisPerBatch, compressedMillisPerBatch,
+                compressedMillisPerBatch / originalMillisPerBatch, batchSize);
+    }
+}

@@ -1,0 +1,122 @@
+package io.tflc.lc.verify;
+
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Minibatches;
+import io.tflc.savedmodels.SavedModelSize;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Runs an original and a compressed SavedModel as a serving pipeline does (plain {@code SavedModelBundle},
+ * signature {@code serving_default}) on the same data, and measures both side by side.
+ */
+public final class Verifier {
+    private static final int LATENCY_ROUNDS = 41;
+
+    private Verifier() {
+    }
+
+    /** Input shape of a SavedModel's serving signature without the batch dimension, e.g. [784] or [28, 28, 1]. */
+    public static int[] exampleShape(Path model) {
+        try (SavedModelBundle bundle = SavedModelBundle.load(model.toString(), "serve")) {
+            var inputs = bundle.function("serving_default").signature().getInputs();
+            long[] dims = inputs.values().iterator().next().shape.asArray();
+            return Arrays.stream(dims).skip(1).mapToInt(Math::toIntExact).toArray();
+        }
+    }
+
+    public static Verification compare(Path original, Path compressed, Dataset data, int batchSize)
+            throws IOException {
+        try (SavedModelBundle a = SavedModelBundle.load(original.toString(), "serve");
+             SavedModelBundle b = SavedModelBundle.load(compressed.toString(), "serve");
+             Minibatches batches = new Minibatches(data, batchSize)) {
+            Served first = new Served(a.function("serving_default"));
+            Served second = new Served(b.function("serving_default"));
+            long[] counts = new long[3]; // original right, compressed right, same prediction
+            batches.forEachInOrder(batch -> {
+                int[] labels = new int[batch.size()];
+                batch.labels().asRawTensor().data().asInts().read(labels);
+                int[] p = first.predict(batch.features());
+                int[] q = second.predict(batch.features());
+                for (int i = 0; i < labels.length; i++) {
+                    counts[0] += p[i] == labels[i] ? 1 : 0;
+                    counts[1] += q[i] == labels[i] ? 1 : 0;
+                    counts[2] += p[i] == q[i] ? 1 : 0;
+                }
+            });
+            double[][] millis = new double[2][LATENCY_ROUNDS];
+            int[] round = {0};
+            batches.forEachInOrder(batch -> {
+                if (round[0] == 0 && batch.size() == batches.batchSize()) {
+                    // Warm-up, then alternate the two models so that machine noise hits both alike.
+                    for (int r = 0; r < 5; r++) {
+                        first.predict(batch.features());
+                        second.predict(batch.features());
+                    }
+                    for (int r = 0; r < LATENCY_ROUNDS; r++) {
+                        millis[0][r] = first.time(batch.features());
+                        millis[1][r] = second.time(batch.features());
+                    }
+                    round[0]++;
+                }
+            });
+            return new Verification(data.size(), (double) counts[0] / data.size(), (double) counts[1] / data.size(),
+                    (double) counts[2] / data.size(), SavedModelSize.of(original), SavedModelSize.of(compressed),
+                    median(millis[0]), median(millis[1]), batches.batchSize());
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** One model's serving function with its only input and output. */
+    private static final class Served {
+        private final SessionFunction function;
+        private final String input;
+        private final String output;
+
+        Served(SessionFunction function) {
+            this.function = function;
+            this.input = function.signature().inputNames().iterator().next();
+            this.output = function.signature().outputNames().iterator().next();
+        }
+
+        int[] predict(TFloat32 features) {
+            try (Result result = function.call(Map.<String, Tensor>of(input, features))) {
+                TFloat32 y = (TFloat32) result.get(output).orElseThrow();
+                int n = (int) y.shape().size(0);
+                int classes = (int) y.shape().size(1);
+                float[] values = new float[n * classes];
+                y.asRawTensor().data().asFloats().read(values);
+                int[] predictions = new int[n];
+                for (int i = 0; i < n; i++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (values[i * classes + c] > values[i * classes + best]) {
+                            best = c;
+                        }
+                    }
+                    predictions[i] = best;
+                }
+                return predictions;
+            }
+        }
+
+        double time(TFloat32 features) {
+            long start = System.nanoTime();
+            try (Result ignored = function.call(Map.<String, Tensor>of(input, features))) {
+                return (System.nanoTime() - start) / 1e6;
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Checking a compressed model against its original as served: accuracy, agreement, size, latency, budgets. */
+package io.tflc.lc.verify;
