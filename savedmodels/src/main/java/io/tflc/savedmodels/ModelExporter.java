@@ -1,5 +1,6 @@
 package io.tflc.savedmodels;
 
+import io.tflc.compressors.LowRankFactors;
 import io.tflc.compressors.Theta;
 import io.tflc.compressors.views.View;
 import io.tflc.savedmodels.storage.ThetaStorage;
@@ -30,6 +31,10 @@ import org.tensorflow.types.TFloat32;
  * <p>{@link Form#DENSE}: the original dense variables stay in the graph but out of the checkpoint; the SavedModel's
  * init op ({@code __saved_model_init_op}), which the loader runs after restoring, decodes Θ into them once, so
  * inference runs the original graph at the original speed.
+ *
+ * <p>{@link Form#FACTORED} (low-rank tasks of one dense or convolution weight): the layer computes with the two
+ * factors ({@link Factoring}), so FLOPs drop as well as bytes. A task whose Θ is not low-rank factors (e.g. rank
+ * selection that kept the full rank) falls back to the dense form.
  */
 public final class ModelExporter {
     private static final String STORAGE = "tflc_storage";
@@ -41,7 +46,9 @@ public final class ModelExporter {
     /** How a task's weights run in the exported model. */
     public enum Form {
         /** Decoded at load into the original dense variables. */
-        DENSE
+        DENSE,
+        /** Low-rank layers compute x·U·V. */
+        FACTORED
     }
 
     /** One task's result: its weights, their view, the compressed parameters and the runtime form. */
@@ -61,15 +68,27 @@ public final class ModelExporter {
             throws IOException {
         Set<String> compressed = new HashSet<>();
         tasks.forEach(t -> compressed.addAll(t.weights()));
-        GraphDef inference = SavedModelWriter.prune(model.graph().toGraphDef(), model.output().op().name());
+        GraphDef.Builder rewritten = SavedModelWriter.prune(model.graph().toGraphDef(), model.output().op().name())
+                .toBuilder();
+        List<Factoring.Factor> factors = new ArrayList<>();
+        List<CompressedTask> decodedAtLoad = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            CompressedTask task = tasks.get(t);
+            if (task.form() == Form.FACTORED && task.theta() instanceof LowRankFactors f && task.weights().size() == 1) {
+                ModelWeight w = model.weight(task.weights().get(0));
+                factors.addAll(Factoring.rewrite(rewritten, w.name(), w.consumer(), f, STORAGE + "/factors_" + t));
+            } else {
+                decodedAtLoad.add(task);
+            }
+        }
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            graph.importGraphDef(inference);
+            graph.importGraphDef(rewritten.build());
             Ops tf = Ops.create(graph);
 
             List<SavedVariable> saved = new ArrayList<>();
             List<WeightAccess.Variable> plain = new ArrayList<>();
             for (ModelWeight w : model.weights()) {
-                if (!compressed.contains(w.name())) {
+                if (!compressed.contains(w.name()) && graph.operation(w.name()) != null) {
                     Output<?> handle = graph.operation(w.name()).output(0);
                     saved.add(new SavedVariable(w.name(), handle, TFloat32.class));
                     plain.add(new WeightAccess.Variable(w.name(), w.shape(), handle));
@@ -78,10 +97,16 @@ public final class ModelExporter {
             Map<String, float[]> values = model.access().read(plain.stream().map(WeightAccess.Variable::name).toList());
             new WeightAccess(graph, session, plain, "tflc_export").assign(values);
 
+            List<Op> factorFills = new ArrayList<>();
+            for (Factoring.Factor f : factors) {
+                Output<?> handle = graph.operation(f.name()).output(0);
+                factorFills.add(tf.assignVariableOp(handle, tf.reshape(tf.constant(f.values()), tf.constant(f.shape()))));
+                saved.add(new SavedVariable(f.name(), handle, TFloat32.class));
+            }
             ThetaStorage storage = new ThetaStorage(tf);
             List<Op> decodes = new ArrayList<>();
-            for (int t = 0; t < tasks.size(); t++) {
-                CompressedTask task = tasks.get(t);
+            for (int t = 0; t < decodedAtLoad.size(); t++) {
+                CompressedTask task = decodedAtLoad.get(t);
                 Operand<TFloat32> flat = storage.decode(STORAGE + "/task_" + t, task.theta());
                 List<Operand<TFloat32>> decoded = ViewOps.unpack(tf, task.view(), flat);
                 for (int i = 0; i < task.weights().size(); i++) {
@@ -91,9 +116,11 @@ public final class ModelExporter {
             }
             saved.addAll(storage.stored());
             Op init = decodes.isEmpty() ? null : tf.withControlDependencies(decodes).withName(INIT).noOp();
-            if (!storage.fillOps().isEmpty()) {
+            List<Op> fills = new ArrayList<>(factorFills);
+            fills.addAll(storage.fillOps());
+            if (!fills.isEmpty()) {
                 Session.Runner fill = session.runner();
-                storage.fillOps().forEach(fill::addTarget);
+                fills.forEach(fill::addTarget);
                 fill.run().close();
             }
             if (init != null) {

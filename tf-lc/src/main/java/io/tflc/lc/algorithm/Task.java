@@ -1,19 +1,35 @@
 package io.tflc.lc.algorithm;
 
 import io.tflc.compressors.Compression;
+import io.tflc.compressors.lowrank.FixedRank;
+import io.tflc.compressors.lowrank.RankSelection;
+import io.tflc.compressors.views.AsIs;
+import io.tflc.compressors.views.ConvFilters;
 import io.tflc.compressors.views.View;
+import io.tflc.savedmodels.ModelExporter;
 import java.util.List;
 
 /**
- * One compression task: which weights (by name), how they are viewed as one matrix, and how that matrix is
- * compressed (an additive combination is one {@link Compression} too).
+ * One compression task: which weights (by name), how they are viewed as one matrix, how that matrix is
+ * compressed (an additive combination is one {@link Compression} too), and how the exported model runs it.
  */
-public record Task(String name, List<String> weights, View view, Compression compression) {
+public record Task(String name, List<String> weights, View view, Compression compression, ModelExporter.Form form) {
     public Task {
         weights = List.copyOf(weights);
         if (weights.size() != view.shapes().size()) {
             throw new IllegalArgumentException("task " + name + ": " + weights.size() + " weights but the view packs "
                     + view.shapes().size());
         }
+        if (form == ModelExporter.Form.FACTORED && !(weights.size() == 1
+                && (compression instanceof FixedRank || compression instanceof RankSelection)
+                && (view instanceof AsIs || view instanceof ConvFilters))) {
+            throw new IllegalArgumentException("task " + name + ": form 'factored' needs a low_rank or rank_selection "
+                    + "compression of one dense (as_is view) or convolution (conv_filters view) weight");
+        }
+    }
+
+    /** A task exported in the dense form. */
+    public Task(String name, List<String> weights, View view, Compression compression) {
+        this(name, weights, view, compression, ModelExporter.Form.DENSE);
     }
 }

@@ -57,7 +57,7 @@ public final class CompressJob {
             List<ModelExporter.CompressedTask> stored = new ArrayList<>();
             for (int t = 0; t < tasks.size(); t++) {
                 stored.add(new ModelExporter.CompressedTask(tasks.get(t).weights(), tasks.get(t).view(),
-                        run.thetas().get(t), ModelExporter.Form.DENSE));
+                        run.thetas().get(t), tasks.get(t).form()));
             }
             ModelExporter.write(model, stored, output.resolve("model"), true);
             ReportWriter.write(report, output, title, new ReportWriter.Sizes(

@@ -7,6 +7,7 @@ import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.lstep.Optimizer;
+import io.tflc.savedmodels.ModelExporter;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -86,8 +87,14 @@ public final class PlanParser {
                 throw new PlanException(task.path("view") + " is '" + view + "'; views: "
                         + String.join(", ", TaskSpec.VIEWS));
             }
+            String form = task.string("form", "dense");
+            if (!TaskSpec.FORMS.contains(form)) {
+                throw new PlanException(task.path("form") + " is '" + form + "'; forms: "
+                        + String.join(", ", TaskSpec.FORMS));
+            }
             tasks.add(new TaskSpec(task.string("name", String.join("+", selectors)), selectors, view,
-                    Compressions.parse(task.element("compression"), task.path("compression"))));
+                    Compressions.parse(task.element("compression"), task.path("compression")),
+                    form.equals("factored") ? ModelExporter.Form.FACTORED : ModelExporter.Form.DENSE));
             task.finish();
             i++;
         }

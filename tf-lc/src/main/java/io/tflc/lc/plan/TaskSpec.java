@@ -7,6 +7,7 @@ import io.tflc.compressors.views.ConvFilters;
 import io.tflc.compressors.views.ConvSpatial;
 import io.tflc.compressors.views.View;
 import io.tflc.lc.algorithm.Task;
+import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
 import java.util.ArrayList;
@@ -22,8 +23,10 @@ import java.util.stream.Collectors;
  * expressions that must match a whole name), a view, and a compression. With the {@code concatenated} view all
  * matched weights form one task; with the other views each matched weight is a task of its own.
  */
-public record TaskSpec(String name, List<String> selectors, String view, Compression compression) {
+public record TaskSpec(String name, List<String> selectors, String view, Compression compression,
+                       ModelExporter.Form form) {
     public static final List<String> VIEWS = List.of("as_is", "conv_filters", "conv_spatial", "concatenated");
+    public static final List<String> FORMS = List.of("dense", "factored");
 
     /** The tasks this spec makes on {@code model}, or a {@link PlanException} naming what does not fit. */
     public List<Task> resolve(TrainableModel model) {
@@ -54,12 +57,12 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
         try {
             if (view.equals("concatenated")) {
                 List<int[]> shapes = matched.stream().map(n -> model.weight(n).dims()).toList();
-                tasks.add(new Task(name, List.copyOf(matched), new Concatenated(shapes), compression));
+                tasks.add(new Task(name, List.copyOf(matched), new Concatenated(shapes), compression, form));
             } else {
                 for (String weight : matched) {
                     String taskName = matched.size() == 1 ? name : name + ":" + weight;
                     tasks.add(new Task(taskName, List.of(weight), single(view, model.weight(weight).dims(), weight),
-                            compression));
+                            compression, form));
                 }
             }
         } catch (IllegalArgumentException e) {
