@@ -7,13 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
-/** {@code tf-lc bench csteps [JMH options]}: runs a JMH benchmark suite in this class path. */
+/**
+ * {@code tf-lc bench csteps [JMH options]}: the C-step JMH suite; {@code tf-lc bench serving ORIGINAL COMPRESSED}:
+ * per-batch inference latency of two SavedModels measured side by side, repeated.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run benchmarks. Suites: csteps (every C-step on LeNet300-sized weights and a 2048×2048 "
-                + "matrix). Further arguments go to JMH, e.g. -p weights=lenet300 or -rf json -rff out.json.")
+        description = "Run benchmarks. csteps: every C-step on LeNet300-sized weights and a 2048×2048 matrix "
+                + "(further arguments go to JMH, e.g. -p weights=lenet300). serving ORIGINAL COMPRESSED: per-batch "
+                + "latency of two SavedModels on Fashion-MNIST test images, side by side, 7 repetitions.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "1", description = "suite: csteps")
+    @Parameters(index = "0", arity = "1", description = "suite: csteps or serving")
     private String suite;
 
     /** Everything after the suite goes to JMH untouched. */
@@ -22,8 +26,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (suite.equals("serving")) {
+            return ServingBenchmark.run(jmhOptions);
+        }
         if (!suite.equals("csteps")) {
-            System.err.println("unknown benchmark suite '" + suite + "'; suites: csteps");
+            System.err.println("unknown benchmark suite '" + suite + "'; suites: csteps, serving");
             return 2;
         }
         List<String> args = new ArrayList<>(jmhOptions);
