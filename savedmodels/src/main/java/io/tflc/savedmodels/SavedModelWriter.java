@@ -107,7 +107,7 @@ public final class SavedModelWriter {
     }
 
     /** The nodes reachable (through data and control inputs) from the given ops, in their original order. */
-    static GraphDef prune(GraphDef graph, String... roots) {
+    public static GraphDef prune(GraphDef graph, String... roots) {
         Map<String, NodeDef> byName = new HashMap<>();
         for (NodeDef node : graph.getNodeList()) {
             byName.put(node.getName(), node);

@@ -1,0 +1,17 @@
+package io.tflc.lc.prune;
+
+import java.util.List;
+
+/**
+ * A layer whose output units (neurons, channels) can be removed: its kernel and the variables indexed by its
+ * outputs (bias, BatchNorm parameters), the next layer's kernel into which the correction folds, and, when a
+ * flatten sits between a convolution and a dense layer, the flatten's node and the number of spatial positions.
+ *
+ * @param z the tensor the next layer receives (before a flatten), whose last dimension are the units
+ */
+public record PrunableLayer(String kernel, String kernelOp, List<String> perUnit, String nextKernel, String nextOp,
+                            String z, String flatten, int spatial, int units) {
+    public PrunableLayer {
+        perUnit = List.copyOf(perUnit);
+    }
+}
