@@ -5,13 +5,14 @@ import io.tflc.lc.cli.CompressCommand;
 import io.tflc.lc.cli.EvaluateCommand;
 import io.tflc.lc.cli.InspectCommand;
 import io.tflc.lc.cli.VerifyCommand;
+import io.tflc.lc.cli.PruneIdCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/tf-lc}: the tf-lc command line with the example and benchmark commands. */
 @Command(name = "tf-lc", mixinStandardHelpOptions = true, version = "tf-lc 0.1.0-SNAPSHOT",
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
-        subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class, InspectCommand.class, VerifyCommand.class,
+        subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class, InspectCommand.class, VerifyCommand.class, PruneIdCommand.class,
                 BenchCommand.class})
 public final class Main implements Runnable {
 

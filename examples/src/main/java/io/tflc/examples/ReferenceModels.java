@@ -10,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 
 /** The LC papers' reference models, built in Java with resource variables. */
 public final class ReferenceModels {
-    public static final List<String> NAMES = List.of("lenet300", "lenet5");
+    public static final List<String> NAMES = List.of("lenet300", "lenet5", "mlp1024");
 
     private ReferenceModels() {
     }
@@ -19,6 +19,7 @@ public final class ReferenceModels {
         return switch (name) {
             case "lenet300" -> lenet300(seed);
             case "lenet5" -> lenet5(seed);
+            case "mlp1024" -> mlp1024(seed);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; models: " + NAMES);
         };
     }
@@ -30,6 +31,13 @@ public final class ReferenceModels {
         Operand<TFloat32> x = layers.dense("dense", input, 300, true);
         x = layers.dense("dense_1", x, 100, true);
         return layers.build(input, layers.dense("dense_2", x, 10, false));
+    }
+
+    /** One hidden layer of 1024 ReLU units: 784-1024-10 (the structured-pruning experiments' model). */
+    public static TrainableModel mlp1024(long seed) {
+        LayerGraph layers = new LayerGraph(new Graph(), seed);
+        Placeholder<TFloat32> input = layers.input(784);
+        return layers.build(input, layers.dense("dense_1", layers.dense("dense", input, 1024, true), 10, false));
     }
 
     /** LeNet5 (Caffe variant): conv 20 and 50 filters 5×5, each with 2×2 max-pooling, dense 500, 10. Input 28×28×1. */

@@ -1,0 +1,113 @@
+package io.tflc.lc.cli;
+
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Datasets;
+import io.tflc.lc.prune.Predictions;
+import io.tflc.lc.prune.PruneReport;
+import io.tflc.lc.prune.StructuredPruner;
+import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.SavedModelSize;
+import io.tflc.savedmodels.TrainableModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tf-lc prune-id}: structured pruning by interpolative decomposition, no fine-tuning. */
+@Command(name = "prune-id", mixinStandardHelpOptions = true,
+        description = "Remove neurons/channels by interpolative decomposition (or by weight magnitude, the baseline), "
+                + "folding the correction into the next layer; no fine-tuning. Writes the smaller SavedModel.")
+public final class PruneIdCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "SavedModel to prune")
+    private Path model;
+
+    @Option(names = "--data", description = "IDX folder (default: Fashion-MNIST at ${DEFAULT-VALUE})")
+    private Path data = Datasets.FASHION_MNIST;
+
+    @Option(names = "--scale", description = "factor for pixel values 0..255 (default: ${DEFAULT-VALUE})")
+    private float scale = 1f / 255;
+
+    @Option(names = "--split-train", description = "use only the t10k set: this many (seeded) for pruning data, "
+            + "the rest for evaluation")
+    private int splitTrain;
+
+    @Option(names = "--seed", description = "seed of the split and of the pruning sample (default: ${DEFAULT-VALUE})")
+    private long seed = 1;
+
+    @Option(names = "--pruning-images", description = "unlabeled images Z is computed on (default: ${DEFAULT-VALUE})")
+    private int pruningImages = 2000;
+
+    static final class Size {
+        @Option(names = "--keep", description = "share of the units kept in every prunable layer, e.g. 0.5")
+        Double keep;
+
+        @Option(names = "--flops-target", description = "share of the original FLOPs to reach, e.g. 0.5")
+        Double flopsTarget;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Size size;
+
+    @Option(names = "--method", description = "id or magnitude (default: ${DEFAULT-VALUE})")
+    private String method = "id";
+
+    @Option(names = "--out", required = true, description = "SavedModel folder to write")
+    private Path out;
+
+    @Option(names = "--force", description = "replace an existing output folder")
+    private boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        StructuredPruner.Method m = switch (method) {
+            case "id" -> StructuredPruner.Method.ID;
+            case "magnitude" -> StructuredPruner.Method.MAGNITUDE;
+            default -> throw new IllegalArgumentException("--method is '" + method + "'; methods: id, magnitude");
+        };
+        if (Files.exists(out) && !force) {
+            throw new java.nio.file.FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");
+        }
+        try (TrainableModel original = SavedModelReader.read(model, "serving_default", null, null)) {
+            Datasets sets = Datasets.loadMnistLayout(data, scale, original.exampleShape());
+            Dataset pool;
+            Dataset test;
+            if (splitTrain > 0) {
+                int[] order = sets.test().shuffledIndices(new SplittableRandom(seed));
+                pool = sets.test().select(Arrays.copyOfRange(order, 0, splitTrain));
+                test = sets.test().select(Arrays.copyOfRange(order, splitTrain, order.length));
+            } else {
+                pool = sets.train();
+                test = sets.test();
+            }
+            int[] sample = Arrays.copyOf(pool.shuffledIndices(new SplittableRandom(seed + 1)),
+                    Math.min(pruningImages, pool.size()));
+            StructuredPruner pruner = new StructuredPruner(original, pool.select(sample));
+            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep) : pruner.flopsTarget(size.flopsTarget);
+            try (TrainableModel pruned = pruner.prune(kept, m)) {
+                ModelExporter.write(pruned, out, force);
+                PruneReport report = report(method, kept, original, pruned, test, SavedModelSize.of(model).total(),
+                        SavedModelSize.of(out).total());
+                System.out.print(report.table());
+                System.out.println("pruned model: " + out);
+            }
+        }
+        return 0;
+    }
+
+    static PruneReport report(String method, Map<String, Integer> kept, TrainableModel original, TrainableModel pruned,
+                              Dataset test, long originalBytes, long prunedBytes) {
+        int[] before = Predictions.of(original, test);
+        int[] after = Predictions.of(pruned, test);
+        return new PruneReport(method, kept, Predictions.accuracy(before, test), Predictions.accuracy(after, test),
+                Predictions.agreement(before, after), StructuredPruner.parameters(original),
+                StructuredPruner.parameters(pruned), StructuredPruner.flops(original), StructuredPruner.flops(pruned),
+                originalBytes, prunedBytes);
+    }
+}

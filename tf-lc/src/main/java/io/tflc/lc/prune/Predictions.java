@@ -1,0 +1,56 @@
+package io.tflc.lc.prune;
+
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Minibatches;
+import io.tflc.savedmodels.TrainableModel;
+import org.tensorflow.Result;
+import org.tensorflow.types.TFloat32;
+
+/** A model's predicted classes (argmax of the logits) on a dataset, and the measures built on them. */
+public final class Predictions {
+    private Predictions() {
+    }
+
+    public static int[] of(TrainableModel model, Dataset data) {
+        int[] predictions = new int[data.size()];
+        int[] at = {0};
+        try (Minibatches batches = new Minibatches(data, 500)) {
+            batches.forEachInOrder(batch -> {
+                try (Result r = model.session().runner().feed(model.input(), batch.features()).fetch(model.logits())
+                        .run()) {
+                    TFloat32 logits = (TFloat32) r.get(0);
+                    int classes = (int) logits.shape().size(1);
+                    float[] v = new float[batch.size() * classes];
+                    logits.asRawTensor().data().asFloats().read(v);
+                    for (int i = 0; i < batch.size(); i++) {
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            if (v[i * classes + c] > v[i * classes + best]) {
+                                best = c;
+                            }
+                        }
+                        predictions[at[0]++] = best;
+                    }
+                }
+            });
+        }
+        return predictions;
+    }
+
+    public static double accuracy(int[] predictions, Dataset data) {
+        int right = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            right += predictions[i] == data.label(i) ? 1 : 0;
+        }
+        return (double) right / predictions.length;
+    }
+
+    /** Share of examples on which both predict the same class. */
+    public static double agreement(int[] a, int[] b) {
+        int same = 0;
+        for (int i = 0; i < a.length; i++) {
+            same += a[i] == b[i] ? 1 : 0;
+        }
+        return (double) same / a.length;
+    }
+}

@@ -1,0 +1,29 @@
+package io.tflc.lc.prune;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What structured pruning did: units kept per layer, accuracy of both models, agreement, parameters, FLOPs per
+ * example, and bytes on disk when exported.
+ */
+public record PruneReport(String method, Map<String, Integer> kept, double originalAccuracy, double prunedAccuracy,
+                          double agreement, long originalParameters, long prunedParameters, long originalFlops,
+                          long prunedFlops, long originalBytes, long prunedBytes) {
+
+    public String table() {
+        return String.format(Locale.ROOT, """
+                | | original | pruned (%s) |
+                | --- | ---: | ---: |
+                | accuracy | %.2f%% | %.2f%% |
+                | agreement with the original | | %.2f%% |
+                | parameters | %,d | %,d (%.1f%%) |
+                | FLOPs per example | %,d | %,d (%.1f%%) |
+                | bytes on disk | %s | %s |
+                units kept: %s
+                """, method, 100 * originalAccuracy, 100 * prunedAccuracy, 100 * agreement, originalParameters,
+                prunedParameters, 100.0 * prunedParameters / originalParameters, originalFlops, prunedFlops,
+                100.0 * prunedFlops / originalFlops, originalBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d",
+                        originalBytes), prunedBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d", prunedBytes), kept);
+    }
+}
