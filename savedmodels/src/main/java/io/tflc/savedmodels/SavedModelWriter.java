@@ -21,6 +21,9 @@ import org.tensorflow.types.TFloat32;
 import java.util.stream.Stream;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -128,7 +131,40 @@ public final class SavedModelWriter {
         }
         GraphDef.Builder pruned = graph.toBuilder().clearNode();
         graph.getNodeList().stream().filter(n -> keep.contains(n.getName())).forEach(pruned::addNode);
-        return pruned.build();
+        return withUsedFunctions(pruned);
+    }
+
+    /** Keeps only the library functions the nodes call, directly or through other functions. */
+    private static GraphDef withUsedFunctions(GraphDef.Builder graph) {
+        Map<String, FunctionDef> library = new HashMap<>();
+        graph.getLibrary().getFunctionList().forEach(f -> library.put(f.getSignature().getName(), f));
+        Set<String> used = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>();
+        graph.getNodeList().forEach(n -> pending.addAll(calledFunctions(n)));
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            FunctionDef f = library.get(name);
+            if (f != null && used.add(name)) {
+                f.getNodeDefList().forEach(n -> pending.addAll(calledFunctions(n)));
+            }
+        }
+        FunctionDefLibrary.Builder kept = graph.getLibrary().toBuilder().clearFunction().clearGradient();
+        graph.getLibrary().getFunctionList().stream().filter(f -> used.contains(f.getSignature().getName()))
+                .forEach(kept::addFunction);
+        graph.getLibrary().getGradientList().stream().filter(g -> used.contains(g.getFunctionName()))
+                .forEach(kept::addGradient);
+        return graph.setLibrary(kept).build();
+    }
+
+    private static List<String> calledFunctions(NodeDef node) {
+        List<String> names = new ArrayList<>();
+        for (AttrValue value : node.getAttrMap().values()) {
+            if (value.hasFunc()) {
+                names.add(value.getFunc().getName());
+            }
+            value.getList().getFuncList().forEach(f -> names.add(f.getName()));
+        }
+        return names;
     }
 
     private static TensorInfo info(Output<?> output) {

@@ -7,6 +7,7 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
+import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
@@ -41,29 +42,51 @@ public final class CompressJob {
             throw new FileAlreadyExistsException(output.toString(), null, "an LC run already wrote here; pass "
                     + "--resume to continue it, --force to start over, or choose another output");
         }
-        try (TrainableModel model = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
+        try (TrainableModel loaded = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
                 plan.model().input(), plan.model().output())) {
-            Datasets data = load(plan, model.exampleShape());
+            Datasets data = load(plan, loaded.exampleShape());
             Dataset train = limit(data.train(), plan.data().trainLimit());
             Dataset test = limit(data.test(), plan.data().testLimit());
-            List<Task> tasks = new ArrayList<>();
-            for (TaskSpec spec : plan.tasks()) {
-                tasks.addAll(spec.resolve(model));
+            try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test)) {
+                return compress(plan, title, resume, model == null ? loaded : model, train, test, fingerprint,
+                        listener);
             }
-            LcRun run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), listener,
-                    output.resolve("checkpoint"), fingerprint);
-            LcReport report = run.run(resume);
-            run.applyCompressedWeights();
-            List<ModelExporter.CompressedTask> stored = new ArrayList<>();
-            for (int t = 0; t < tasks.size(); t++) {
-                stored.add(new ModelExporter.CompressedTask(tasks.get(t).weights(), tasks.get(t).view(),
-                        run.thetas().get(t), tasks.get(t).form()));
-            }
-            ModelExporter.write(model, stored, output.resolve("model"), true);
-            ReportWriter.write(report, output, title, new ReportWriter.Sizes(
-                    SavedModelSize.of(plan.model().savedModel()), SavedModelSize.of(output.resolve("model"))));
-            return report;
         }
+    }
+
+    /** Structured pruning before LC, as the plan's {@code prune} says; prints what it did. */
+    private static TrainableModel prune(Plan plan, TrainableModel model, Dataset train, Dataset test) {
+        Plan.Prune p = plan.prune();
+        int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
+                Math.min(p.images(), train.size()));
+        StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
+        var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget()) : pruner.keep(p.keep());
+        TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
+                : StructuredPruner.Method.MAGNITUDE);
+        System.out.print(PruneIdCommand.report(p.method(), kept, model, pruned, test, -1, -1).table());
+        return pruned;
+    }
+
+    private static LcReport compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
+                                     Dataset test, String fingerprint, LcRun.Listener listener) throws IOException {
+        Path output = plan.output();
+        List<Task> tasks = new ArrayList<>();
+        for (TaskSpec spec : plan.tasks()) {
+            tasks.addAll(spec.resolve(model));
+        }
+        LcRun run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), listener,
+                output.resolve("checkpoint"), fingerprint);
+        LcReport report = run.run(resume);
+        run.applyCompressedWeights();
+        List<ModelExporter.CompressedTask> stored = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            stored.add(new ModelExporter.CompressedTask(tasks.get(t).weights(), tasks.get(t).view(),
+                    run.thetas().get(t), tasks.get(t).form()));
+        }
+        ModelExporter.write(model, stored, output.resolve("model"), true);
+        ReportWriter.write(report, output, title, new ReportWriter.Sizes(
+                SavedModelSize.of(plan.model().savedModel()), SavedModelSize.of(output.resolve("model"))));
+        return report;
     }
 
     /** The plan's train and test sets, scaled as the model expects. */

@@ -14,11 +14,24 @@ import java.util.List;
  * @param seed seeds minibatch shuffling (and so, with the same plan, the whole run)
  * @param output the folder the run writes its report and compressed model to
  */
-public record Plan(Model model, Data data, List<TaskSpec> tasks, MuSchedule schedule, LStepSettings lStep,
-                   long seed, Path output) {
+public record Plan(Model model, Data data, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
+                   LStepSettings lStep, long seed, Path output) {
 
     public Plan {
         tasks = List.copyOf(tasks);
+    }
+
+    /** The same plan writing to another folder. */
+    public Plan withOutput(Path folder) {
+        return new Plan(model, data, prune, tasks, schedule, lStep, seed, folder);
+    }
+
+    /**
+     * Structured pruning before LC (null: none): {@code method} id or magnitude, {@code keep} a share of units per
+     * layer or {@code flopsTarget} a share of FLOPs (one of the two is NaN), on {@code images} unlabeled training
+     * images.
+     */
+    public record Prune(String method, double keep, double flopsTarget, int images) {
     }
 
     /**

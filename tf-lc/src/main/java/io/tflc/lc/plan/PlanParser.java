@@ -76,6 +76,24 @@ public final class PlanParser {
             data.finish();
         }
 
+        Plan.Prune prune = null;
+        if (plan.has("prune")) {
+            Fields p = new Fields(plan.element("prune"), "prune");
+            String method = p.string("method", "id");
+            if (!method.equals("id") && !method.equals("magnitude")) {
+                throw new PlanException("prune.method is '" + method + "'; methods: id, magnitude");
+            }
+            boolean keep = p.has("keep");
+            boolean flops = p.has("flops_target");
+            if (keep == flops) {
+                throw new PlanException("prune needs exactly one of keep (share of units) and flops_target (share of "
+                        + "FLOPs)");
+            }
+            prune = new Plan.Prune(method, keep ? p.number("keep") : Double.NaN,
+                    flops ? p.number("flops_target") : Double.NaN, p.integer("pruning_images", 2000));
+            p.finish();
+        }
+
         List<TaskSpec> tasks = new ArrayList<>();
         int i = 0;
         for (JsonElement element : plan.array("tasks")) {
@@ -126,6 +144,6 @@ public final class PlanParser {
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
         plan.finish();
-        return new Plan(m, d, tasks, mu, settings, seed, output);
+        return new Plan(m, d, prune, tasks, mu, settings, seed, output);
     }
 }

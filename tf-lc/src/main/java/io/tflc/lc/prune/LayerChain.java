@@ -35,6 +35,15 @@ final class LayerChain {
                 byConsumer.put(w.consumer(), w);
             }
         }
+        // Only the inference path counts: training ops (gradients) and tf-lc's own ops also read activations.
+        java.util.Set<String> inference = new java.util.HashSet<>();
+        Deque<GraphOperation> walk = new ArrayDeque<>(List.of((GraphOperation) model.logits().op()));
+        while (!walk.isEmpty()) {
+            GraphOperation op = walk.pop();
+            if (inference.add(op.name())) {
+                op.inputs().forEach(in -> walk.push((GraphOperation) in.op()));
+            }
+        }
         List<PrunableLayer> layers = new ArrayList<>();
         for (ModelWeight kernel : model.weights()) {
             if (!KERNEL_OPS.contains(kernel.layer())) {
@@ -48,7 +57,7 @@ final class LayerChain {
             boolean ok = true;
             while (ok) {
                 var consumers = new ArrayList<>(current.consumers(0));
-                consumers.removeIf(c -> c.name().startsWith("tflc"));
+                consumers.removeIf(c -> !inference.contains(c.name()));
                 if (consumers.size() != 1) {
                     ok = false;
                     break;

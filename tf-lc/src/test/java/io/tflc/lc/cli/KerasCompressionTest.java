@@ -29,8 +29,7 @@ class KerasCompressionTest {
         assumeTrue(Files.exists(shipped.model().savedModel()) && Files.exists(shipped.data().idxDir()),
                 "skipped: " + shipped.model().savedModel().normalize().toAbsolutePath() + " or "
                         + shipped.data().idxDir().normalize().toAbsolutePath() + " is missing (../shared; CI has it)");
-        Plan plan = new Plan(shipped.model(), shipped.data(), shipped.tasks(), shipped.schedule(), shipped.lStep(),
-                shipped.seed(), out.resolve("run"));
+        Plan plan = shipped.withOutput(out.resolve("run"));
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), name, false, false,
                 new LcRun.Listener() { });
         for (var row : report.rows()) {
