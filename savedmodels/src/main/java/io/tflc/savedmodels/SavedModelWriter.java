@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
 import java.util.stream.Stream;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;

@@ -10,7 +10,6 @@ import io.tflc.savedmodels.Flops;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.SavedModelWriter;
 import io.tflc.savedmodels.TrainableModel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
