@@ -8,7 +8,7 @@ import java.io.Serializable;
  * them. Θ is immutable, and serializable for LC checkpoints (which are tied to the tf-lc version that wrote them).
  */
 public sealed interface Theta extends Serializable
-        permits Quantized, SparseValues, LowRankFactors, Uncompressed, AdditiveSum, VectorQuantized {
+        permits Quantized, SparseValues, LowRankFactors, Uncompressed, AdditiveSum, VectorQuantized, SparseFactors {
 
     /** Rows of the view this Θ decompresses to. */
     int rows();

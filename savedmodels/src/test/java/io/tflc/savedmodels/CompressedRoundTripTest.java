@@ -8,6 +8,7 @@ import io.tflc.compressors.Compression;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.Theta;
 import io.tflc.compressors.additive.AdditiveCombination;
+import io.tflc.compressors.factors.SparseQuantizedFactors;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.lowrank.RankSelection;
 import io.tflc.compressors.pruning.L0Constraint;
@@ -68,6 +69,12 @@ class CompressedRoundTripTest {
                 Arguments.of("low rank conv spatial", "conv2d/kernel", "conv_spatial", new FixedRank(2)),
                 Arguments.of("codebook over two layers", "dense/kernel,dense_1/kernel", "concatenated",
                         new AdaptiveCodebook(2)),
+                Arguments.of("sparse factors, 2-bit values, 4-bit codebook", "dense/kernel", "as_is",
+                        new SparseQuantizedFactors(16, 4, 2, 2, 4)),
+                Arguments.of("sparse factors, unit values (VQ)", "dense/kernel", "as_is",
+                        new SparseQuantizedFactors(8, 4, 1, 0, 8)),
+                Arguments.of("sparse factors, 1-bit values, float codebook", "dense/kernel", "as_is",
+                        new SparseQuantizedFactors(8, 8, 2, 1, 32)),
                 Arguments.of("additive codebook + 2% corrections", "dense/kernel", "as_is",
                         new AdditiveCombination(List.of(new AdaptiveCodebook(2), L0Constraint.keepFraction(0.02)))));
     }

@@ -6,6 +6,7 @@ import io.tflc.compressors.LowRankFactors;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.PositionCoding;
 import io.tflc.compressors.Quantized;
+import io.tflc.compressors.SparseFactors;
 import io.tflc.compressors.SparseValues;
 import io.tflc.compressors.Theta;
 import io.tflc.compressors.Uncompressed;
@@ -88,7 +89,62 @@ public final class ThetaStorage {
                     : codes(scope, path, v.codes(), bits);
             return flat(scope, scope.gather(codebook, codes, scope.constant(0)));
         }
+        if (theta instanceof SparseFactors f) {
+            return sparseFactors(scope, path, f);
+        }
         throw new IllegalArgumentException("no storage for " + theta);
+    }
+
+    /**
+     * Sparse factors: codebook codes at b_c bits (or floats), term indices at ⌈log2 k⌉ bits, term values at b_z bits
+     * (none when they are 1, floats at 32); each vector is the sum of its terms' values times their codebook rows.
+     */
+    private Operand<TFloat32> sparseFactors(Ops scope, String path, SparseFactors f) {
+        int k = f.codebook().rows();
+        int d = f.dimension();
+        Operand<TFloat32> codebook = f.codebookBits() >= 32
+                ? floats(scope, path, "codebook", f.codebook())
+                : scope.reshape(gridValues(scope, path, "codebook", f.codebook().toArray(), f.codebookBits(),
+                        f.codebookScale()), scope.constant(new int[] {k, d}));
+        int terms = f.indices().length;
+        int indexBits = Bits.ceilLog2(k);
+        Operand<TInt32> indices = indexBits == 0
+                ? scope.fill(scope.constant(new int[] {terms}), scope.constant(0))
+                : codes(scope, path + "/indices", f.indices(), indexBits);
+        Operand<TFloat32> values;
+        if (f.valueBits() == 0) {
+            float[] ones = new float[terms];
+            for (int i = 0; i < terms; i++) {
+                ones[i] = f.values()[i] == 0 ? 0 : 1;
+            }
+            // Unit values: which terms are used is all there is; with one term per vector every term is used.
+            values = f.terms() == 1 ? scope.fill(scope.constant(new int[] {terms}), scope.constant(1f))
+                    : variable(scope, path, "used", ones, Shape.of(terms));
+        } else if (f.valueBits() >= 32) {
+            values = variable(scope, path, "values", toFloats(f.values()), Shape.of(terms));
+        } else {
+            values = gridValues(scope, path + "/values", "values", f.values(), f.valueBits(), f.valueScale());
+        }
+        Operand<TFloat32> rows = scope.gather(codebook, indices, scope.constant(0));
+        Operand<TFloat32> weighted = scope.math.mul(rows, scope.reshape(values, scope.constant(new int[] {-1, 1})));
+        Operand<TFloat32> summed = scope.sum(scope.reshape(weighted, scope.constant(new int[] {-1, f.terms(), d})),
+                scope.constant(1));
+        return flat(scope, summed);
+    }
+
+    /** Values on a symmetric grid: codes j + offset at {@code bits} bits and one stored scale; value = scale·j. */
+    private Operand<TFloat32> gridValues(Ops scope, String path, String local, double[] values, int bits, double scale) {
+        int offset = bits == 1 ? 0 : (1 << (bits - 1)) - 1;
+        int[] codes = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            long j = scale == 0 ? 0 : Math.round(values[i] / scale);
+            codes[i] = bits == 1 ? (values[i] < 0 ? 0 : 1) : (int) (j + offset);
+        }
+        Operand<TFloat32> steps = scope.dtypes.cast(codes(scope, path, codes, bits), TFloat32.class);
+        Operand<TFloat32> centered = bits == 1
+                ? scope.math.sub(scope.math.mul(steps, scope.constant(2f)), scope.constant(1f))
+                : scope.math.sub(steps, scope.constant((float) offset));
+        return scope.math.mul(centered, variable(scope, path, local + "_scale", new float[] {(float) scale}, Shape.of(1)));
     }
 
     private Operand<TFloat32> quantized(Ops scope, String path, Quantized q) {

@@ -5,6 +5,7 @@ import io.tflc.compressors.CStep;
 import io.tflc.compressors.LowRankFactors;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.Quantized;
+import io.tflc.compressors.SparseFactors;
 import io.tflc.compressors.SparseValues;
 import io.tflc.compressors.Theta;
 import io.tflc.compressors.Uncompressed;
@@ -304,6 +305,8 @@ public final class LcRun {
             return "full rank " + Math.min(u.rows(), u.cols());
         } else if (theta instanceof VectorQuantized v) {
             return v.codebook().rows() + " vectors of " + v.dimension();
+        } else if (theta instanceof SparseFactors f) {
+            return f.codebook().rows() + "×" + f.dimension() + " factor, " + f.terms() + " term(s) per vector";
         } else if (theta instanceof AdditiveSum sum) {
             return sum.parts().stream().map(LcRun::detail).collect(Collectors.joining(" + "));
         }

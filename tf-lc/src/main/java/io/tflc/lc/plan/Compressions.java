@@ -3,6 +3,7 @@ package io.tflc.lc.plan;
 import com.google.gson.JsonElement;
 import io.tflc.compressors.Compression;
 import io.tflc.compressors.additive.AdditiveCombination;
+import io.tflc.compressors.factors.SparseQuantizedFactors;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.lowrank.RankSelection;
 import io.tflc.compressors.pruning.L0Constraint;
@@ -22,7 +23,7 @@ import java.util.List;
 final class Compressions {
     static final List<String> TYPES = List.of("adaptive_codebook", "fixed_codebook", "binary", "scaled_binary",
             "scaled_ternary", "vector_quantization", "l0_constraint", "l1_constraint", "l0_penalty", "l1_penalty",
-            "low_rank", "rank_selection");
+            "low_rank", "rank_selection", "sparse_factors");
 
     private Compressions() {
     }
@@ -61,6 +62,8 @@ final class Compressions {
                 case "l0_penalty" -> new L0Penalty(f.number("alpha"));
                 case "l1_penalty" -> new L1Penalty(f.number("alpha"));
                 case "low_rank" -> new FixedRank(f.integer("rank"));
+                case "sparse_factors" -> new SparseQuantizedFactors(f.integer("k"), f.integer("d"), f.integer("s", 1),
+                        f.integer("value_bits", 32), f.integer("codebook_bits", 32), f.integer("iterations", 100));
                 case "rank_selection" -> new RankSelection(f.number("alpha"), costPerParameter(f),
                         f.bool("normalize", false));
                 default -> throw new PlanException("unknown compression type '" + type + "' at " + f.path("type")

@@ -1,0 +1,46 @@
+package io.tflc.compressors.factors;
+
+/**
+ * A symmetric uniform quantization grid: b = 1 gives {−a, +a}; b ≥ 2 gives a·{−(2^(b−1)−1), …, 0, …, 2^(b−1)−1};
+ * b = 32 means floats (no grid). The scale a is fixed when the grid is made, so projecting onto it is exact.
+ */
+record Grid(int bits, double scale) {
+
+    static Grid fitted(int bits, double[] values) {
+        if (bits >= 32) {
+            return new Grid(32, 0);
+        }
+        double max = 0;
+        double sum = 0;
+        int count = 0;
+        for (double v : values) {
+            if (v != 0) {
+                max = Math.max(max, Math.abs(v));
+                sum += Math.abs(v);
+                count++;
+            }
+        }
+        double scale = bits == 1 ? (count == 0 ? 0 : sum / count) : max / ((1 << (bits - 1)) - 1);
+        return new Grid(bits, scale);
+    }
+
+    boolean isFloat() {
+        return bits >= 32;
+    }
+
+    /** The grid point nearest to x. */
+    double project(double x) {
+        if (isFloat()) {
+            return x;
+        }
+        if (scale == 0) {
+            return 0;
+        }
+        if (bits == 1) {
+            return x < 0 ? -scale : scale;
+        }
+        long top = (1L << (bits - 1)) - 1;
+        long j = Math.max(-top, Math.min(top, Math.round(x / scale)));
+        return j * scale;
+    }
+}

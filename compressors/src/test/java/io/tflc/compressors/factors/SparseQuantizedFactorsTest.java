@@ -1,0 +1,90 @@
+package io.tflc.compressors.factors;
+
+import static io.tflc.compressors.BruteForce.relativeGap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tflc.compressors.BruteForce;
+import io.tflc.compressors.CStep;
+import io.tflc.compressors.Matrix;
+import io.tflc.compressors.SparseFactors;
+import io.tflc.compressors.quantization.VectorQuantization;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SparseQuantizedFactorsTest {
+
+    @Test
+    void withoutSparsityAndQuantizationItReachesTheTruncatedSvd() {
+        Random random = new Random(1);
+        Matrix w = BruteForce.random(random, 60, 12);
+        for (int k = 1; k <= 6; k++) {
+            SparseFactors f = (SparseFactors) new SparseQuantizedFactors(k, 12, k, 32, 32).compress(w, CStep.direct(1));
+            double[] s2 = BruteForce.squaredSingularValues(w);
+            double best = 0;
+            for (int i = k; i < s2.length; i++) {
+                best += s2[i];
+            }
+            double got = w.squaredDistance(f.decompress());
+            assertTrue(relativeGap(got, best) <= 1e-4, "k=" + k + ": " + got + " vs Eckart–Young " + best);
+        }
+    }
+
+    @Test
+    void oneUnitTermPerVectorMatchesVectorQuantization() {
+        Random random = new Random(2);
+        Matrix w = BruteForce.random(random, 80, 40);
+        double vq = w.squaredDistance(new VectorQuantization(16, 4).compress(w, CStep.direct(1)).decompress());
+        SparseFactors f = (SparseFactors) new SparseQuantizedFactors(16, 4, 1, 0, 32).compress(w, CStep.direct(1));
+        double got = w.squaredDistance(f.decompress());
+        assertTrue(got <= vq * 1.01, "factors " + got + " vs vector quantization " + vq);
+        assertEquals((long) 800 * 4 + 16 * 4 * 32, f.bits(), "n·s·(0 + log2 16) + k·d·32");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"16, 4, 2, 2, 4", "32, 8, 3, 3, 3", "8, 8, 1, 1, 2", "4, 2, 4, 4, 8"})
+    void descentNeverRisesAndEveryThetaIsFeasible(int k, int d, int s, int valueBits, int codebookBits) {
+        Random random = new Random(k * 31 + d);
+        Matrix w = BruteForce.random(random, 50, 16);
+        SparseQuantizedFactors compression = new SparseQuantizedFactors(k, d, s, valueBits, codebookBits);
+        SparseFactors f = (SparseFactors) compression.compress(w, CStep.direct(1));
+        double[] objectives = f.objectives();
+        for (int i = 1; i < objectives.length; i++) {
+            assertTrue(objectives[i] <= objectives[i - 1], "iteration " + i + " rose");
+        }
+        assertEquals(objectives[objectives.length - 1], w.squaredDistance(f.decompress()),
+                1e-9 * Math.max(1, objectives[objectives.length - 1]));
+        int terms = f.indices().length / s;
+        for (int i = 0; i < terms; i++) {
+            java.util.Set<Integer> used = new java.util.HashSet<>();
+            for (int t = 0; t < s; t++) {
+                double v = f.values()[i * s + t];
+                if (v != 0) {
+                    assertTrue(used.add(f.indices()[i * s + t]), "a term per codebook row at most");
+                    assertOnGrid(v, valueBits, f.valueScale());
+                }
+            }
+        }
+        for (double c : f.codebook().toArray()) {
+            assertOnGrid(c, codebookBits, f.codebookScale());
+        }
+        // Warm start from its own Θ: the next C-step can only end at or below it.
+        SparseFactors again = (SparseFactors) compression.compress(w, CStep.of(1, 1, f));
+        assertTrue(w.squaredDistance(again.decompress()) <= w.squaredDistance(f.decompress()) * (1 + 1e-9));
+    }
+
+    private static void assertOnGrid(double v, int bits, double scale) {
+        if (bits >= 32) {
+            return;
+        }
+        if (bits == 1) {
+            assertEquals(scale, Math.abs(v), 1e-12);
+            return;
+        }
+        double j = v / scale;
+        assertEquals(Math.round(j), j, 1e-9, "on the grid");
+        assertTrue(Math.abs(j) <= (1 << (bits - 1)) - 1);
+    }
+}
