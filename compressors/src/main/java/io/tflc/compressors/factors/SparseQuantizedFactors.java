@@ -22,7 +22,11 @@ import java.util.List;
  * <p>C-step: projected gradient descent on ‖W − ZC‖², alternating a step on Z and one on C, each of length 1/L (L
  * from the power method on CCᵀ or ZᵀZ) followed by the exact projection onto the feasible set (for a row of Z: the
  * nearest grid value per entry, then the {@code terms} entries whose error drops most). With exact projections and
- * 1/L steps the objective cannot rise; an iteration that would raise it (rounding) ends the descent. It starts from
+ * 1/L steps the objective cannot rise; an iteration that would raise it (rounding) ends the descent. Two faster
+ * block moves are taken when they do better, so the descent stays monotone: with one term per vector the Z-step is
+ * the exact minimiser (best codebook row and grid value per vector), and the C-step also tries the least-squares C
+ * projected onto its grid. A single global 1/L step alone moved the rows of rarely used codewords too little: on
+ * LeNet300 it ended LC at twice the error of vector quantization. It starts from
  * the previous Θ, else from the SVD (k ≤ d, terms ≥ 2) or from vector quantization; the grids' scales are fitted to
  * the start and then fixed.
  */
@@ -94,15 +98,19 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
                     z2[i] += 2 * gz.at(i) / lz;
                 }
             }
-            if (valueBits == 0) {
+            if (terms == 1) {
+                z2 = bestSingleTerms(w, cm, n, valueGrid);
+            } else if (valueBits == 0) {
                 projectUnit(z2, n);
             } else {
                 projectRows(z2, n, valueGrid);
             }
-            // C-step: gradient −2Zᵀ(W − ZC), step 1/L with L = 2‖ZᵀZ‖.
+            // C-step: gradient −2Zᵀ(W − ZC), step 1/L with L = 2‖ZᵀZ‖; or least squares on the grid; or stay.
             Matrix z2m = Matrix.of(n, k, z2);
-            Matrix gc = z2m.transpose().times(w.minus(z2m.times(cm)));
-            double lc = 2 * largestEigenvalue(z2m.transpose().times(z2m));
+            Matrix gram = z2m.transpose().times(z2m);
+            Matrix zw = z2m.transpose().times(w);
+            Matrix gc = zw.minus(gram.times(cm));
+            double lc = 2 * largestEigenvalue(gram);
             double[] c2 = c.clone();
             if (lc > 0) {
                 for (int i = 0; i < c2.length; i++) {
@@ -110,6 +118,22 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
                 }
             }
             double next = w.squaredDistance(z2m.times(Matrix.of(k, dimension, c2)));
+            double[] ls = leastSquares(gram, zw);
+            if (ls != null) {
+                for (int i = 0; i < ls.length; i++) {
+                    ls[i] = codebookGrid.project(ls[i]);
+                }
+                double lsObjective = w.squaredDistance(z2m.times(Matrix.of(k, dimension, ls)));
+                if (lsObjective < next) {
+                    next = lsObjective;
+                    c2 = ls;
+                }
+            }
+            double stay = w.squaredDistance(z2m.times(cm));
+            if (stay < next) {
+                next = stay;
+                c2 = c;
+            }
             if (next > objective) {
                 break; // rounding: keep the last iterate, whose objective is lower
             }
@@ -129,6 +153,83 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
     public String describe() {
         return "sparse_factors(k=" + k + ", d=" + dimension + ", s=" + terms + ", b_z=" + valueBits + ", b_c="
                 + codebookBits + ")";
+    }
+
+    /** With one term per vector, the exact Z-step: for each vector the codebook row and grid value that fit best. */
+    private double[] bestSingleTerms(Matrix w, Matrix c, int n, Grid grid) {
+        double[] z = new double[n * k];
+        double[] norms = new double[k];
+        for (int j = 0; j < k; j++) {
+            for (int t = 0; t < dimension; t++) {
+                norms[j] += c.get(j, t) * c.get(j, t);
+            }
+        }
+        Matrix dots = w.times(c.transpose()); // n×k inner products
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            double bestValue = 0;
+            double bestGain = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double dot = dots.get(i, j);
+                double v = valueBits == 0 ? 1 : norms[j] == 0 ? 0 : dot / norms[j];
+                if (grid != null) {
+                    v = grid.project(v);
+                }
+                double gain = 2 * v * dot - v * v * norms[j]; // ‖w‖² − ‖w − v·c_j‖²
+                if (gain > bestGain) {
+                    bestGain = gain;
+                    best = j;
+                    bestValue = v;
+                }
+            }
+            z[i * k + best] = bestValue;
+        }
+        return z;
+    }
+
+    /** C solving (ZᵀZ)·C = ZᵀW by Gaussian elimination with partial pivoting; null when ZᵀZ is singular. */
+    private double[] leastSquares(Matrix gram, Matrix zw) {
+        int m = k;
+        double[][] a = new double[m][m + dimension];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                a[i][j] = gram.get(i, j);
+            }
+            for (int t = 0; t < dimension; t++) {
+                a[i][m + t] = zw.get(i, t);
+            }
+        }
+        for (int col = 0; col < m; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < m; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            if (Math.abs(a[pivot][col]) < 1e-12) {
+                return null; // an unused codebook row: keep the gradient step
+            }
+            double[] swap = a[col];
+            a[col] = a[pivot];
+            a[pivot] = swap;
+            for (int r = 0; r < m; r++) {
+                if (r != col) {
+                    double f = a[r][col] / a[col][col];
+                    if (f != 0) {
+                        for (int j = col; j < m + dimension; j++) {
+                            a[r][j] -= f * a[col][j];
+                        }
+                    }
+                }
+            }
+        }
+        double[] c = new double[m * dimension];
+        for (int i = 0; i < m; i++) {
+            for (int t = 0; t < dimension; t++) {
+                c[i * dimension + t] = a[i][m + t] / a[i][i];
+            }
+        }
+        return c;
     }
 
     /** Each row of Z: best grid value per entry, then the {@code terms} entries with the largest gain. */
