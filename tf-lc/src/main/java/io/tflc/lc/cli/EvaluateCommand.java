@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tf-lc evaluate --model DIR}: test error and loss of a SavedModel on IDX data. */
@@ -21,11 +22,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "SavedModel folder")
     private Path model;
 
-    @Option(names = "--data", description = "folder of IDX files (default: Fashion-MNIST at ${DEFAULT-VALUE})")
-    private Path data = Datasets.FASHION_MNIST;
-
-    @Option(names = "--scale", description = "pixel scale (default: ${DEFAULT-VALUE})")
-    private float scale = 1f / 255;
+    @Mixin
+    private DataOptions data;
 
     @Option(names = "--signature", description = "signature key (default: ${DEFAULT-VALUE})")
     private String signature = "serving_default";
@@ -33,9 +31,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (TrainableModel m = SavedModelReader.read(model, signature, null, null)) {
-            Datasets sets = Datasets.loadMnistLayout(data, scale, m.exampleShape());
+            Datasets sets = data.load(m.exampleShape());
             if (sets.test() == null) {
-                throw new java.io.IOException(data + " has no t10k-* IDX files to evaluate on");
+                throw new java.io.IOException(data.folder() + " has no t10k-* IDX files to evaluate on");
             }
             LStepGraph graph = new LStepGraph(m, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0));
             try (Minibatches batches = new Minibatches(sets.test(), 1000)) {

@@ -2,7 +2,7 @@ package io.tflc.lc.cli;
 
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
-import io.tflc.lc.prune.Predictions;
+import io.tflc.lc.evaluation.Predictions;
 import io.tflc.lc.prune.PruneReport;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.savedmodels.ModelExporter;
@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tf-lc prune-id}: structured pruning by interpolative decomposition, no fine-tuning. */
@@ -28,11 +29,8 @@ public final class PruneIdCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "SavedModel to prune")
     private Path model;
 
-    @Option(names = "--data", description = "IDX folder (default: Fashion-MNIST at ${DEFAULT-VALUE})")
-    private Path data = Datasets.FASHION_MNIST;
-
-    @Option(names = "--scale", description = "factor for pixel values 0..255 (default: ${DEFAULT-VALUE})")
-    private float scale = 1f / 255;
+    @Mixin
+    private DataOptions data;
 
     @Option(names = "--split-train", description = "use only the t10k set: this many (seeded) for pruning data, "
             + "the rest for evaluation")
@@ -75,7 +73,7 @@ public final class PruneIdCommand implements Callable<Integer> {
             throw new java.nio.file.FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");
         }
         try (TrainableModel original = SavedModelReader.read(model, "serving_default", null, null)) {
-            Datasets sets = Datasets.loadMnistLayout(data, scale, original.exampleShape());
+            Datasets sets = data.load(original.exampleShape());
             Dataset pool;
             Dataset test;
             if (splitTrain > 0) {

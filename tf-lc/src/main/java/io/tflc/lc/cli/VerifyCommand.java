@@ -7,6 +7,7 @@ import io.tflc.lc.verify.Verifier;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tf-lc verify}: a CI gate for compressed models. */
@@ -21,11 +22,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--compressed", required = true, description = "the compressed SavedModel")
     private Path compressed;
 
-    @Option(names = "--data", description = "folder with t10k-* IDX files (default: Fashion-MNIST at ${DEFAULT-VALUE})")
-    private Path data = Datasets.FASHION_MNIST;
-
-    @Option(names = "--scale", description = "factor for pixel values 0..255 (default: ${DEFAULT-VALUE})")
-    private float scale = 1f / 255;
+    @Mixin
+    private DataOptions data;
 
     @Option(names = "--max-accuracy-drop", description = "budget in accuracy points (default: no budget)")
     private double maxDrop = Double.POSITIVE_INFINITY;
@@ -38,10 +36,10 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Datasets sets = Datasets.loadMnistLayout(data, scale, Verifier.exampleShape(original));
+        Datasets sets = data.load(Verifier.exampleShape(original));
         Dataset test = sets.test();
         if (test == null) {
-            throw new java.io.IOException(data + " has no t10k-* IDX files to verify on");
+            throw new java.io.IOException(data.folder() + " has no t10k-* IDX files to verify on");
         }
         Verification v = Verifier.compare(original, compressed, test, batchSize);
         System.out.println(v.summary());

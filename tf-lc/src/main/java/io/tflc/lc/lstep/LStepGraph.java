@@ -1,6 +1,7 @@
 package io.tflc.lc.lstep;
 
 import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.evaluation.Predictions;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.Preflight;
 import io.tflc.savedmodels.Scopes;
@@ -200,20 +201,11 @@ public final class LStepGraph {
                     .feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
                     .fetch(dataLoss).fetch(model.logits()).run()) {
                 loss[0] += ((TFloat32) result.get(0)).getFloat() * batch.size();
-                TFloat32 logits = (TFloat32) result.get(1);
-                int classes = (int) logits.shape().size(1);
-                float[] values = new float[batch.size() * classes];
-                logits.asRawTensor().data().asFloats().read(values);
+                int[] predicted = Predictions.argmax((TFloat32) result.get(1));
                 int[] labels = new int[batch.size()];
                 batch.labels().asRawTensor().data().asInts().read(labels);
                 for (int b = 0; b < batch.size(); b++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        if (values[b * classes + c] > values[b * classes + best]) {
-                            best = c;
-                        }
-                    }
-                    wrong[0] += best == labels[b] ? 0 : 1;
+                    wrong[0] += predicted[b] == labels[b] ? 0 : 1;
                 }
                 seen[0] += batch.size();
             }

@@ -2,6 +2,7 @@ package io.tflc.lc.verify;
 
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.evaluation.Predictions;
 import io.tflc.savedmodels.SavedModelSize;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -93,22 +94,7 @@ public final class Verifier {
 
         int[] predict(TFloat32 features) {
             try (Result result = function.call(Map.<String, Tensor>of(input, features))) {
-                TFloat32 y = (TFloat32) result.get(output).orElseThrow();
-                int n = (int) y.shape().size(0);
-                int classes = (int) y.shape().size(1);
-                float[] values = new float[n * classes];
-                y.asRawTensor().data().asFloats().read(values);
-                int[] predictions = new int[n];
-                for (int i = 0; i < n; i++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        if (values[i * classes + c] > values[i * classes + best]) {
-                            best = c;
-                        }
-                    }
-                    predictions[i] = best;
-                }
-                return predictions;
+                return Predictions.argmax((TFloat32) result.get(output).orElseThrow());
             }
         }
 

@@ -1,5 +1,7 @@
 package io.tflc.lc.prune;
 
+import io.tflc.lc.evaluation.Predictions;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.lc.FashionMnist;

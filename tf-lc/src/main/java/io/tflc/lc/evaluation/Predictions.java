@@ -1,4 +1,4 @@
-package io.tflc.lc.prune;
+package io.tflc.lc.evaluation;
 
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
@@ -18,23 +18,30 @@ public final class Predictions {
             batches.forEachInOrder(batch -> {
                 try (Result r = model.session().runner().feed(model.input(), batch.features()).fetch(model.logits())
                         .run()) {
-                    TFloat32 logits = (TFloat32) r.get(0);
-                    int classes = (int) logits.shape().size(1);
-                    float[] v = new float[batch.size() * classes];
-                    logits.asRawTensor().data().asFloats().read(v);
-                    for (int i = 0; i < batch.size(); i++) {
-                        int best = 0;
-                        for (int c = 1; c < classes; c++) {
-                            if (v[i * classes + c] > v[i * classes + best]) {
-                                best = c;
-                            }
-                        }
-                        predictions[at[0]++] = best;
+                    for (int p : argmax((TFloat32) r.get(0))) {
+                        predictions[at[0]++] = p;
                     }
                 }
             });
         }
         return predictions;
+    }
+
+    /** The class with the largest score in each row of a [batch, classes] tensor. */
+    public static int[] argmax(TFloat32 scores) {
+        int n = (int) scores.shape().size(0);
+        int classes = (int) scores.shape().size(1);
+        float[] v = new float[n * classes];
+        scores.asRawTensor().data().asFloats().read(v);
+        int[] best = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 1; c < classes; c++) {
+                if (v[i * classes + c] > v[i * classes + best[i]]) {
+                    best[i] = c;
+                }
+            }
+        }
+        return best;
     }
 
     public static double accuracy(int[] predictions, Dataset data) {
