@@ -9,6 +9,7 @@ import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
+import io.tflc.lc.report.TensorBoardListener;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.SavedModelSize;
@@ -22,8 +23,8 @@ import java.util.List;
 
 /**
  * Runs a plan: loads the model and the data, resolves the tasks, runs LC, and writes to the plan's output folder
- * {@code report.json}, {@code report.md}, {@code report.png} and {@code model/}, the compressed SavedModel
- * (Θ's storage in its checkpoint, decoded at load; the original signature).
+ * {@code report.json}, {@code report.md}, {@code report.png}, {@code tensorboard/} (event files) and {@code model/},
+ * the compressed SavedModel (Θ's storage in its checkpoint, decoded at load; the original signature).
  */
 public final class CompressJob {
     private CompressJob() {
@@ -74,9 +75,13 @@ public final class CompressJob {
         for (TaskSpec spec : plan.tasks()) {
             tasks.addAll(spec.resolve(model));
         }
-        LcRun run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), listener,
-                output.resolve("checkpoint"), fingerprint);
-        LcReport report = run.run(resume);
+        LcRun run;
+        LcReport report;
+        try (TensorBoardListener logged = new TensorBoardListener(output.resolve("tensorboard"), listener)) {
+            run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), logged,
+                    output.resolve("checkpoint"), fingerprint);
+            report = run.run(resume);
+        }
         run.applyCompressedWeights();
         List<ModelExporter.CompressedTask> stored = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {

@@ -63,6 +63,10 @@ class CompressedExportTest {
         LcReport report = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile), "export", false,
                 false, new LcRun.Listener() { });
         Path compressed = dir.resolve("run").resolve("model");
+        try (var logs = Files.list(dir.resolve("run").resolve("tensorboard"))) {
+            assertTrue(logs.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents")),
+                    "the run logged to TensorBoard");
+        }
 
         long referenceBytes = bytes(reference);
         long compressedBytes = bytes(compressed);
