@@ -14,10 +14,11 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run benchmarks. csteps: every C-step on LeNet300-sized weights and a 2048×2048 matrix "
                 + "(further arguments go to JMH, e.g. -p weights=lenet300). serving ORIGINAL COMPRESSED: per-batch "
-                + "latency of two SavedModels on Fashion-MNIST test images, side by side, 7 repetitions.")
+                + "latency of two SavedModels on Fashion-MNIST test images, side by side, 7 repetitions. lstep: a LeNet300 "
+                + "epoch with the LC penalty vs plain training, side by side.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "1", description = "suite: csteps or serving")
+    @Parameters(index = "0", arity = "1", description = "suite: csteps, serving or lstep")
     private String suite;
 
     /** Everything after the suite goes to JMH untouched. */
@@ -29,8 +30,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (suite.equals("serving")) {
             return ServingBenchmark.run(jmhOptions);
         }
+        if (suite.equals("lstep")) {
+            return LStepBenchmark.run();
+        }
         if (!suite.equals("csteps")) {
-            System.err.println("unknown benchmark suite '" + suite + "'; suites: csteps, serving");
+            System.err.println("unknown benchmark suite '" + suite + "'; suites: csteps, serving, lstep");
             return 2;
         }
         List<String> args = new ArrayList<>(jmhOptions);
