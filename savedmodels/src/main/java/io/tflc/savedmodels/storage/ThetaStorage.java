@@ -86,7 +86,7 @@ public final class ThetaStorage {
             Operand<TFloat32> codebook = floats(scope, path, "codebook", v.codebook());
             Operand<TInt32> codes = bits == 0
                     ? scope.fill(scope.constant(new int[] {v.codes().length}), scope.constant(0))
-                    : codes(scope, path, v.codes(), bits);
+                    : codes(scope, path, "codes", v.codes(), bits);
             return flat(scope, scope.gather(codebook, codes, scope.constant(0)));
         }
         if (theta instanceof SparseFactors f) {
@@ -110,7 +110,7 @@ public final class ThetaStorage {
         int indexBits = Bits.ceilLog2(k);
         Operand<TInt32> indices = indexBits == 0
                 ? scope.fill(scope.constant(new int[] {terms}), scope.constant(0))
-                : codes(scope, path + "/indices", f.indices(), indexBits);
+                : codes(scope, path, "indices", f.indices(), indexBits);
         Operand<TFloat32> values;
         if (f.valueBits() == 0) {
             float[] ones = new float[terms];
@@ -123,7 +123,7 @@ public final class ThetaStorage {
         } else if (f.valueBits() >= 32) {
             values = variable(scope, path, "values", toFloats(f.values()), Shape.of(terms));
         } else {
-            values = gridValues(scope, path + "/values", "values", f.values(), f.valueBits(), f.valueScale());
+            values = gridValues(scope, path, "values", f.values(), f.valueBits(), f.valueScale());
         }
         Operand<TFloat32> rows = scope.gather(codebook, indices, scope.constant(0));
         Operand<TFloat32> weighted = scope.math.mul(rows, scope.reshape(values, scope.constant(new int[] {-1, 1})));
@@ -140,7 +140,7 @@ public final class ThetaStorage {
             long j = scale == 0 ? 0 : Math.round(values[i] / scale);
             codes[i] = bits == 1 ? (values[i] < 0 ? 0 : 1) : (int) (j + offset);
         }
-        Operand<TFloat32> steps = scope.dtypes.cast(codes(scope, path, codes, bits), TFloat32.class);
+        Operand<TFloat32> steps = scope.dtypes.cast(codes(scope, path, local + "_codes", codes, bits), TFloat32.class);
         Operand<TFloat32> centered = bits == 1
                 ? scope.math.sub(scope.math.mul(steps, scope.constant(2f)), scope.constant(1f))
                 : scope.math.sub(steps, scope.constant((float) offset));
@@ -173,7 +173,7 @@ public final class ThetaStorage {
             return scope.math.mul(scope.fill(scope.constant(new int[] {n}), scope.constant(1f)),
                     scope.gather(codebook, scope.constant(0), scope.constant(0)));
         }
-        return scope.gather(codebook, codes(scope, path, q.codes(), bits), scope.constant(0));
+        return scope.gather(codebook, codes(scope, path, "codes", q.codes(), bits), scope.constant(0));
     }
 
     private Operand<TFloat32> sparse(Ops scope, String path, SparseValues s) {
@@ -189,7 +189,7 @@ public final class ThetaStorage {
             for (int p : positions) {
                 bitmap[p] = 1;
             }
-            Operand<TInt32> bits = codes(scope, path, bitmap, 1);
+            Operand<TInt32> bits = codes(scope, path, "bitmap", bitmap, 1);
             Operand<TInt64> indices = scope.where(scope.math.notEqual(bits, scope.constant(0)));
             Operand<TFloat32> values = variable(scope, path, "values", toFloats(s.values()), Shape.of(positions.length));
             return scope.scatterNd(indices, values, scope.constant(new long[] {n}));
@@ -212,7 +212,8 @@ public final class ThetaStorage {
             values.add((float) kept[i]);
             previous = positions[i];
         }
-        Operand<TInt32> stored = codes(scope, path, gaps.stream().mapToInt(Integer::intValue).toArray(), width);
+        Operand<TInt32> stored = codes(scope, path, "gaps", gaps.stream().mapToInt(Integer::intValue).toArray(),
+                width);
         Operand<TInt32> steps = scope.math.add(stored, scope.constant(1));
         Operand<TInt32> where = scope.math.sub(scope.math.cumsum(steps, scope.constant(0)), scope.constant(1));
         float[] entryValues = new float[values.size()];
@@ -223,15 +224,15 @@ public final class ThetaStorage {
                 variable(scope, path, "values", entryValues, Shape.of(entryValues.length)), shape);
     }
 
-    /** Codes of {@code bits} bits each: packed words in a variable, unpacked by shift and mask. */
-    private Operand<TInt32> codes(Ops scope, String path, int[] codes, int bits) {
+    /** Codes of {@code bits} bits each: packed words in the variable {@code path/local}, unpacked by shift and mask. */
+    private Operand<TInt32> codes(Ops scope, String path, String local, int[] codes, int bits) {
         int[] words = BitPacking.pack(codes, bits);
         int per = BitPacking.perWord(bits);
         int[] shifts = new int[per];
         for (int i = 0; i < per; i++) {
             shifts[i] = i * bits;
         }
-        Operand<TInt32> packed = variable(scope, path, "codes", words, Shape.of(words.length));
+        Operand<TInt32> packed = variable(scope, path, local, words, Shape.of(words.length));
         Operand<TInt32> spread = scope.bitwise.rightShift(scope.reshape(packed, scope.constant(new int[] {-1, 1})),
                 scope.constant(new int[][] {shifts}));
         Operand<TInt32> masked = scope.bitwise.bitwiseAnd(spread, scope.constant(bits == 32 ? -1 : (1 << bits) - 1));
