@@ -2,6 +2,7 @@ package io.tflc.examples;
 
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.ModelExporter;
@@ -52,7 +53,7 @@ public final class TrainReferenceCommand implements Callable<Integer> {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 training.setLearningRate(learningRate * Math.pow(0.9, epoch));
                 double loss = training.epoch(batches, data.train().shuffledIndices(random), () -> { }).data();
-                LStepGraph.Evaluation e = training.evaluate(test);
+                Evaluator.Evaluation e = training.evaluate(test);
                 System.out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test error %.2f%%%n", epoch + 1, epochs,
                         loss, 100 * e.error());
             }

@@ -13,6 +13,7 @@ import io.tflc.compressors.VectorQuantized;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.DivergenceException;
+import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
@@ -237,8 +238,8 @@ public final class LcRun {
 
     private Row evaluate(LStepGraph lstep, Minibatches trainEval, Minibatches testEval, String stage, int step,
                          double mu, double lr, List<Row.TaskRow> taskRows) {
-        LStepGraph.Evaluation onTrain = lstep.evaluate(trainEval);
-        LStepGraph.Evaluation onTest = lstep.evaluate(testEval);
+        Evaluator.Evaluation onTrain = lstep.evaluate(trainEval);
+        Evaluator.Evaluation onTest = lstep.evaluate(testEval);
         long referenceBits = 32L * model.weights().stream().mapToLong(ModelWeight::size).sum();
         long bits = referenceBits;
         if (!taskRows.isEmpty()) {

@@ -2,12 +2,10 @@ package io.tflc.lc.cli;
 
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
-import io.tflc.lc.lstep.LStepGraph;
-import io.tflc.lc.lstep.Optimizer;
+import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.TrainableModel;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,9 +33,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (sets.test() == null) {
                 throw new java.io.IOException(data.folder() + " has no t10k-* IDX files to evaluate on");
             }
-            LStepGraph graph = new LStepGraph(m, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0));
             try (Minibatches batches = new Minibatches(sets.test(), 1000)) {
-                LStepGraph.Evaluation e = graph.evaluate(batches);
+                Evaluator.Evaluation e = new Evaluator(m).evaluate(batches);
                 System.out.printf(Locale.ROOT, "%s: test error %.2f%%, loss %.4f on %d examples%n", model,
                         100 * e.error(), e.loss(), sets.test().size());
             }

@@ -1,7 +1,7 @@
 package io.tflc.lc.lstep;
 
 import io.tflc.lc.data.Minibatches;
-import io.tflc.lc.evaluation.Predictions;
+import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.Preflight;
 import io.tflc.savedmodels.Scopes;
@@ -41,6 +41,7 @@ public final class LStepGraph {
 
     private final TrainableModel model;
     private final List<String> penalized;
+    private final Evaluator evaluator;
     private final Operand<TFloat32> dataLoss;
     private final Operand<TFloat32> totalLoss;
     private final Op train;
@@ -59,11 +60,8 @@ public final class LStepGraph {
 
         Operand<?> mu = scalar(tf, "mu", variables);
         Operand<?> learningRate = scalar(tf, "learning_rate", variables);
-        Operand<TFloat32> logits = model.logits();
-        long classes = logits.shape().size(1);
-        Operand<TFloat32> oneHot = tf.oneHot(model.labels(), tf.constant((int) classes), tf.constant(1f), tf.constant(0f));
-        dataLoss = tf.withName("data_loss").math.mean(
-                tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+        evaluator = new Evaluator(model);
+        dataLoss = evaluator.loss();
 
         Operand<TFloat32> penalty = tf.constant(0f);
         for (int i = 0; i < penalized.size(); i++) {
@@ -191,30 +189,9 @@ public final class LStepGraph {
         return new EpochLoss(sum[0] / Math.max(count[0], 1), dataSum[0] / Math.max(count[0], 1));
     }
 
-    /** Mean cross-entropy and error rate (share of wrong argmax) of the model on a dataset, without penalty. */
-    public Evaluation evaluate(Minibatches batches) {
-        double[] loss = {0};
-        long[] wrong = {0};
-        long[] seen = {0};
-        batches.forEachInOrder(batch -> {
-            try (Result result = model.session().runner()
-                    .feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
-                    .fetch(dataLoss).fetch(model.logits()).run()) {
-                loss[0] += ((TFloat32) result.get(0)).getFloat() * batch.size();
-                int[] predicted = Predictions.argmax((TFloat32) result.get(1));
-                int[] labels = new int[batch.size()];
-                batch.labels().asRawTensor().data().asInts().read(labels);
-                for (int b = 0; b < batch.size(); b++) {
-                    wrong[0] += predicted[b] == labels[b] ? 0 : 1;
-                }
-                seen[0] += batch.size();
-            }
-        });
-        return new Evaluation(loss[0] / seen[0], (double) wrong[0] / seen[0]);
-    }
-
-    /** Loss and error rate on a dataset. */
-    public record Evaluation(double loss, double error) {
+    /** Mean cross-entropy and error rate of the model on a dataset, without penalty. */
+    public Evaluator.Evaluation evaluate(Minibatches batches) {
+        return evaluator.evaluate(batches);
     }
 
     private Operand<TFloat32> gradient(Output<?> gradient, ModelWeight weight) {
