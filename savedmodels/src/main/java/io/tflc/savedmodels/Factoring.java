@@ -1,5 +1,6 @@
 package io.tflc.savedmodels;
 
+import io.tflc.compressors.Precision;
 import io.tflc.compressors.LowRankFactors;
 import io.tflc.compressors.Matrix;
 import java.util.ArrayList;
@@ -91,11 +92,7 @@ final class Factoring {
     }
 
     private static Factor factor(String name, long[] shape, Matrix values) {
-        float[] f = new float[values.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values.at(i);
-        }
-        return new Factor(name, shape, f);
+        return new Factor(name, shape, Precision.toFloats(values.toArray()));
     }
 
     private static long[] shapeOf(GraphDef.Builder graph, String variable) {

@@ -1,5 +1,6 @@
 package io.tflc.savedmodels;
 
+import io.tflc.compressors.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,12 +104,7 @@ class CompressedRoundTripTest {
             Map<String, float[]> current = model.access().read(names);
             List<double[]> values = new ArrayList<>();
             for (String n : names) {
-                float[] f = current.get(n);
-                double[] d = new double[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    d[i] = f[i];
-                }
-                values.add(d);
+                values.add(Precision.toDoubles(current.get(n)));
             }
             Theta theta = compression.compress(view.pack(values), CStep.direct(1));
             Matrix delta = theta.decompress();
@@ -116,12 +112,8 @@ class CompressedRoundTripTest {
             Map<String, float[]> assign = new LinkedHashMap<>();
             denseBytes = 0;
             for (int i = 0; i < names.size(); i++) {
-                float[] f = new float[unpacked.get(i).length];
-                for (int k = 0; k < f.length; k++) {
-                    f[k] = (float) unpacked.get(i)[k];
-                }
-                assign.put(names.get(i), f);
-                denseBytes += 4L * f.length;
+                assign.put(names.get(i), Precision.toFloats(unpacked.get(i)));
+                denseBytes += 4L * unpacked.get(i).length;
             }
             model.access().assign(assign);
             nested = SavedModelRoundTripTest.run(model.session(), "input", "probabilities", batch);

@@ -1,11 +1,11 @@
 package io.tflc.savedmodels;
 
+import io.tflc.compressors.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.compressors.CStep;
 import io.tflc.compressors.LowRankFactors;
-import io.tflc.compressors.Matrix;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.views.AsIs;
 import io.tflc.compressors.views.ConvFilters;
@@ -52,18 +52,9 @@ class FactoredExportTest {
             originalFlops = totalFlops(model);
             int[] shape = model.weight(weight).dims();
             View view = dense ? new AsIs(shape) : new ConvFilters(shape);
-            float[] w = model.access().read(List.of(weight)).get(weight);
-            double[] d = new double[w.length];
-            for (int i = 0; i < w.length; i++) {
-                d[i] = w[i];
-            }
+            double[] d = Precision.toDoubles(model.access().read(List.of(weight)).get(weight));
             LowRankFactors theta = (LowRankFactors) new FixedRank(rank).compress(view.pack(List.of(d)), CStep.direct(1));
-            Matrix delta = theta.decompress();
-            float[] f = new float[delta.size()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) delta.at(i);
-            }
-            model.access().assign(Map.of(weight, f));
+            model.access().assign(Map.of(weight, Precision.toFloats(theta.decompress().toArray())));
             nested = FloatRun.run(model.session(), "input", "probabilities", dims, batch);
             ModelExporter.write(model, List.of(new ModelExporter.CompressedTask(List.of(weight), view, theta,
                     ModelExporter.Form.FACTORED)), target, false);

@@ -88,10 +88,16 @@ public final class LayerGraph {
         Operand<TFloat32> named = tf.withName("logits").identity(logits);
         Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(named);
         Session session = new Session(graph);
-        TrainableModel model = new TrainableModel(graph, session, null, input.output(), named.asOutput(),
-                probabilities.asOutput(), "input", "probabilities");
-        model.access().assign(initialValues);
-        return model;
+        try {
+            TrainableModel model = new TrainableModel(graph, session, null, input.output(), named.asOutput(),
+                    probabilities.asOutput(), "input", "probabilities");
+            model.access().assign(initialValues);
+            return model;
+        } catch (RuntimeException e) {
+            session.close();
+            graph.close();
+            throw e;
+        }
     }
 
     /** The resource variable {@code layer/local} (one scope per layer: TF Java renames a repeated scope). */

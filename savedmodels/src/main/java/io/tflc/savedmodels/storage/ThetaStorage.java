@@ -1,5 +1,6 @@
 package io.tflc.savedmodels.storage;
 
+import io.tflc.compressors.Precision;
 import io.tflc.compressors.AdditiveSum;
 import io.tflc.compressors.Bits;
 import io.tflc.compressors.LowRankFactors;
@@ -121,7 +122,7 @@ public final class ThetaStorage {
             values = f.terms() == 1 ? scope.fill(scope.constant(new int[] {terms}), scope.constant(1f))
                     : variable(scope, path, "used", ones, Shape.of(terms));
         } else if (f.valueBits() >= 32) {
-            values = variable(scope, path, "values", toFloats(f.values()), Shape.of(terms));
+            values = variable(scope, path, "values", Precision.toFloats(f.values()), Shape.of(terms));
         } else {
             values = gridValues(scope, path, "values", f.values(), f.valueBits(), f.valueScale());
         }
@@ -152,9 +153,9 @@ public final class ThetaStorage {
         int n = q.rows() * q.cols();
         Operand<TFloat32> codebook;
         if (q.storedCodebookValues() == 0) {
-            codebook = scope.constant(toFloats(book));
+            codebook = scope.constant(Precision.toFloats(book));
         } else if (q.storedCodebookValues() == book.length) {
-            codebook = variable(scope, path, "codebook", toFloats(book), Shape.of(book.length));
+            codebook = variable(scope, path, "codebook", Precision.toFloats(book), Shape.of(book.length));
         } else {
             // Scaled binary/ternary: one stored scale times a constant pattern such as {−1, 0, 1}.
             double scale = 0;
@@ -191,7 +192,7 @@ public final class ThetaStorage {
             }
             Operand<TInt32> bits = codes(scope, path, "bitmap", bitmap, 1);
             Operand<TInt64> indices = scope.where(scope.math.notEqual(bits, scope.constant(0)));
-            Operand<TFloat32> values = variable(scope, path, "values", toFloats(s.values()), Shape.of(positions.length));
+            Operand<TFloat32> values = variable(scope, path, "values", Precision.toFloats(s.values()), Shape.of(positions.length));
             return scope.scatterNd(indices, values, scope.constant(new long[] {n}));
         }
         // Gaps of 1..2^w stored as gap − 1; a gap above 2^w is bridged by fillers of 2^w holding zero.
@@ -241,11 +242,7 @@ public final class ThetaStorage {
     }
 
     private Operand<TFloat32> floats(Ops scope, String path, String local, Matrix m) {
-        float[] values = new float[m.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) m.at(i);
-        }
-        return variable(scope, path, local, values, Shape.of(m.rows(), m.cols()));
+        return variable(scope, path, local, Precision.toFloats(m.toArray()), Shape.of(m.rows(), m.cols()));
     }
 
     private Operand<TFloat32> variable(Ops scope, String path, String local, float[] values, Shape shape) {
@@ -267,13 +264,5 @@ public final class ThetaStorage {
 
     private static Operand<TFloat32> flat(Ops scope, Operand<TFloat32> x) {
         return scope.reshape(x, scope.constant(new int[] {-1}));
-    }
-
-    private static float[] toFloats(double[] values) {
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return f;
     }
 }

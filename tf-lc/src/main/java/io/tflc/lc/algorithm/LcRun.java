@@ -1,5 +1,6 @@
 package io.tflc.lc.algorithm;
 
+import io.tflc.compressors.Precision;
 import io.tflc.compressors.AdditiveSum;
 import io.tflc.compressors.CStep;
 import io.tflc.compressors.LowRankFactors;
@@ -260,12 +261,7 @@ public final class LcRun {
         for (int t = 0; t < tasks.size(); t++) {
             List<double[]> values = new ArrayList<>();
             for (String name : tasks.get(t).weights()) {
-                float[] f = weights.get(name);
-                double[] d = new double[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    d[i] = f[i];
-                }
-                values.add(d);
+                values.add(Precision.toDoubles(weights.get(name)));
             }
             packed[t] = tasks.get(t).view().pack(values);
         }
@@ -276,12 +272,7 @@ public final class LcRun {
         Map<String, float[]> out = new LinkedHashMap<>();
         List<double[]> parts = task.view().unpack(packed);
         for (int i = 0; i < parts.size(); i++) {
-            double[] d = parts.get(i);
-            float[] f = new float[d.length];
-            for (int k = 0; k < d.length; k++) {
-                f[k] = (float) d[k];
-            }
-            out.put(task.weights().get(i), f);
+            out.put(task.weights().get(i), Precision.toFloats(parts.get(i)));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.tflc.lc.prune;
 
+import io.tflc.compressors.Precision;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.id.Interpolation;
 import io.tflc.compressors.id.PivotedQr;
@@ -65,10 +66,7 @@ public final class StructuredPruner {
                         TFloat32 z = (TFloat32) result.get(i);
                         float[] values = new float[Math.toIntExact(z.shape().size())];
                         z.asRawTensor().data().asFloats().read(values);
-                        double[] rows = new double[values.length];
-                        for (int j = 0; j < values.length; j++) {
-                            rows[j] = values[j];
-                        }
+                        double[] rows = Precision.toDoubles(values);
                         int units = layers.get(i).units();
                         stacks.get(layers.get(i).kernel()).add(rows, rows.length / units);
                     }
