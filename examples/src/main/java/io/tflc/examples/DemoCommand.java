@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile),
-                "demo: LeNet300, 1-bit codebook per layer", false, true, new ProgressListener(System.out));
+                "demo: LeNet300, 1-bit codebook per layer", false, true, new ProgressListener(System.out)).report();
         System.out.printf(Locale.ROOT, "%nreference %.2f%% · direct compression %.2f%% · LC %.2f%% test error · "
                         + "%.1f× smaller (bits)%nreports: %s%n", 100 * report.reference().testError(),
                 100 * report.directCompression().testError(), 100 * report.finalRow().testError(),

@@ -72,6 +72,8 @@ public final class LcRun {
     private final String fingerprint;
 
     private Theta[] theta;
+    /** Θ of direct compression, kept to report what DC would store. */
+    private List<Theta> directTheta;
     private Matrix[] lambda;
     private Row referenceRow;
 
@@ -126,6 +128,7 @@ public final class LcRun {
                     theta[t] = tasks.get(t).compression().compress(reference[t], CStep.direct(schedule.mu0()));
                     lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
                 });
+                directTheta = List.of(theta);
                 emit(rows, nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference));
                 save(0, lstep, rows);
                 start = 0;
@@ -159,7 +162,7 @@ public final class LcRun {
     private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {
         if (checkpoints != null) {
             new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
-                    List.of(theta), List.of(lambda), List.copyOf(rows)).write(checkpoints);
+                    directTheta, List.of(theta), List.of(lambda), List.copyOf(rows)).write(checkpoints);
         }
     }
 
@@ -170,6 +173,7 @@ public final class LcRun {
         }
         model.access().assign(checkpoint.modelVariables());
         lstep.state().assign(checkpoint.lStepVariables());
+        directTheta = checkpoint.directThetas();
         theta = checkpoint.thetas().toArray(Theta[]::new);
         lambda = checkpoint.lambdas().toArray(Matrix[]::new);
         for (Row row : checkpoint.rows()) {
@@ -190,6 +194,11 @@ public final class LcRun {
     /** The compressed parameters after {@link #run()}, one per task. */
     public List<Theta> thetas() {
         return List.of(theta);
+    }
+
+    /** Θ of direct compression (the reference compressed at μ0), one per task. */
+    public List<Theta> directThetas() {
+        return directTheta;
     }
 
     private double trainEpoch(LStepGraph lstep, Minibatches batches, SplittableRandom random, int j, double mu,

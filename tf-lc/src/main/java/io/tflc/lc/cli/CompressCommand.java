@@ -28,7 +28,7 @@ public final class CompressCommand implements Callable<Integer> {
         Plan plan = PlanParser.parse(planFile);
         System.out.println("plan " + planFile + " → " + plan.output());
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), planFile.getFileName().toString(),
-                resume, force, new ProgressListener(System.out));
+                resume, force, new ProgressListener(System.out)).report();
         System.out.println("report: " + plan.output().resolve("report.md"));
         System.out.printf(java.util.Locale.ROOT, "final: test error %.2f%% (reference %.2f%%, DC %.2f%%), ratio %.1f×%n",
                 100 * report.finalRow().testError(), 100 * report.reference().testError(),

@@ -1,5 +1,6 @@
 package io.tflc.lc.cli;
 
+import io.tflc.compressors.Theta;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
@@ -30,12 +31,16 @@ public final class CompressJob {
     private CompressJob() {
     }
 
+    /** What a run produced: its report and the bytes on disk of the original, DC and LC models. */
+    public record Outcome(LcReport report, ReportWriter.Sizes sizes) {
+    }
+
     /**
      * @param resume continue from the checkpoint in the output folder, if there is one
      * @param force start over even though an earlier run wrote to the output folder
      */
-    public static LcReport run(Plan plan, String fingerprint, String title, boolean resume, boolean force,
-                               LcRun.Listener listener) throws IOException {
+    public static Outcome run(Plan plan, String fingerprint, String title, boolean resume, boolean force,
+                              LcRun.Listener listener) throws IOException {
         Path output = plan.output();
         boolean earlier = Files.exists(output.resolve("report.json"))
                 || Files.exists(output.resolve("checkpoint").resolve(io.tflc.lc.algorithm.Checkpoint.FILE));
@@ -68,7 +73,7 @@ public final class CompressJob {
         return pruned;
     }
 
-    private static LcReport compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
+    private static Outcome compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
                                      Dataset test, String fingerprint, LcRun.Listener listener) throws IOException {
         Path output = plan.output();
         List<Task> tasks = new ArrayList<>();
@@ -83,15 +88,40 @@ public final class CompressJob {
             report = run.run(resume);
         }
         run.applyCompressedWeights();
+        ModelExporter.write(model, stored(tasks, run.thetas()), output.resolve("model"), true);
+        ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
+                directCompressionSize(model, stored(tasks, run.directThetas()), output),
+                SavedModelSize.of(output.resolve("model")));
+        ReportWriter.write(report, output, title, sizes);
+        return new Outcome(report, sizes);
+    }
+
+    private static List<ModelExporter.CompressedTask> stored(List<Task> tasks, List<Theta> thetas) {
         List<ModelExporter.CompressedTask> stored = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
-            stored.add(new ModelExporter.CompressedTask(tasks.get(t).weights(), tasks.get(t).view(),
-                    run.thetas().get(t), tasks.get(t).form()));
+            stored.add(new ModelExporter.CompressedTask(tasks.get(t).weights(), tasks.get(t).view(), thetas.get(t),
+                    tasks.get(t).form()));
         }
-        ModelExporter.write(model, stored, output.resolve("model"), true);
-        ReportWriter.write(report, output, title, new ReportWriter.Sizes(
-                SavedModelSize.of(plan.model().savedModel()), SavedModelSize.of(output.resolve("model"))));
-        return report;
+        return stored;
+    }
+
+    /**
+     * Bytes on disk DC's Θ would take, exported the same way as the LC model into a scratch folder that is then
+     * deleted: for rank selection or penalties DC stores something else than LC, so its size must be measured.
+     */
+    private static SavedModelSize directCompressionSize(TrainableModel model, List<ModelExporter.CompressedTask> dc,
+                                                        Path output) throws IOException {
+        Path scratch = Files.createTempDirectory(output, ".direct-compression");
+        try {
+            ModelExporter.write(model, dc, scratch.resolve("model"), false);
+            return SavedModelSize.of(scratch.resolve("model"));
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** The plan's train and test sets, scaled as the model expects. */

@@ -31,8 +31,8 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    /** Bytes on disk of the original SavedModel and of the exported compressed one. */
-    public record Sizes(SavedModelSize original, SavedModelSize compressed) {
+    /** Bytes on disk of the original SavedModel, of DC's Θ exported the same way, and of the LC model. */
+    public record Sizes(SavedModelSize original, SavedModelSize directCompression, SavedModelSize compressed) {
     }
 
     public static void write(LcReport report, Path folder, String title, Sizes sizes) throws IOException {
@@ -59,6 +59,7 @@ public final class ReportWriter {
         if (sizes != null) {
             JsonObject size = new JsonObject();
             size.add("original_bytes", GSON.toJsonTree(sizes.original()));
+            size.add("direct_compression_bytes", GSON.toJsonTree(sizes.directCompression()));
             size.add("compressed_bytes", GSON.toJsonTree(sizes.compressed()));
             size.addProperty("ratio_on_disk", sizes.compressed().ratio(sizes.original()));
             size.addProperty("ratio_gzipped", (double) sizes.original().gzipped() / sizes.compressed().gzipped());
@@ -82,11 +83,14 @@ public final class ReportWriter {
         }
         if (sizes != null) {
             SavedModelSize o = sizes.original();
+            SavedModelSize d = sizes.directCompression();
             SavedModelSize c = sizes.compressed();
             md.append("\n## Size on disk\n\n| | whole folder | variables/ | saved_model.pb | gzipped |\n")
                     .append("| --- | ---: | ---: | ---: | ---: |\n")
                     .append(String.format(Locale.ROOT, "| original | %,d | %,d | %,d | %,d |%n", o.total(),
                             o.variables(), o.graph(), o.gzipped()))
+                    .append(String.format(Locale.ROOT, "| direct compression (measured, not kept) | %,d | %,d | %,d "
+                            + "| %,d |%n", d.total(), d.variables(), d.graph(), d.gzipped()))
                     .append(String.format(Locale.ROOT, "| compressed (`model/`) | %,d | %,d | %,d | %,d |%n",
                             c.total(), c.variables(), c.graph(), c.gzipped()))
                     .append(String.format(Locale.ROOT, "| ratio | %.1f× | %.1f× | %.2f× | %.1f× |%n",

@@ -60,9 +60,17 @@ class CompressedExportTest {
                   "l_step": {"epochs": 1, "batch_size": 128, "lr0": 0.02},
                   "output": "run"
                 }""".formatted(TEST_IMAGES));
-        LcReport report = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile), "export", false,
-                false, new LcRun.Listener() { });
+        CompressJob.Outcome outcome = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
+                "export", false, false, new LcRun.Listener() { });
+        LcReport report = outcome.report();
         Path compressed = dir.resolve("run").resolve("model");
+        // DC stores the same kind of Θ (2-entry codebooks), so its measured export is the LC model's size.
+        assertEquals(outcome.sizes().compressed().total(), outcome.sizes().directCompression().total(),
+                0.02 * outcome.sizes().compressed().total());
+        try (var entries = Files.list(dir.resolve("run"))) {
+            assertTrue(entries.noneMatch(f -> f.getFileName().toString().startsWith(".")),
+                    "no scratch or temporary file is left in the output folder");
+        }
         try (var logs = Files.list(dir.resolve("run").resolve("tensorboard"))) {
             assertTrue(logs.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents")),
                     "the run logged to TensorBoard");

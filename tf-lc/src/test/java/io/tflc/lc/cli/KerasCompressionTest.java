@@ -31,7 +31,7 @@ class KerasCompressionTest {
                         + shipped.data().idxDir().normalize().toAbsolutePath() + " is missing (../shared; CI has it)");
         Plan plan = shipped.withOutput(out.resolve("run"));
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), name, false, false,
-                new LcRun.Listener() { });
+                new LcRun.Listener() { }).report();
         for (var row : report.rows()) {
             double wrong = row.testError() * 2000;
             assertEquals(Math.round(wrong), wrong, 1e-6, "error rates of the 2,000 held-out images");

@@ -30,7 +30,7 @@ class KillAndResumeTest {
         Path killed = plan(dir, "killed");
 
         LcReport expected = CompressJob.run(PlanParser.parse(straight), PlanParser.fingerprint(straight), "straight",
-                false, false, new LcRun.Listener() { });
+                false, false, new LcRun.Listener() { }).report();
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -50,7 +50,7 @@ class KillAndResumeTest {
         assertFalse(Files.exists(dir.resolve("killed").resolve("report.json")), "the killed run had not finished");
 
         LcReport resumed = CompressJob.run(PlanParser.parse(killed), PlanParser.fingerprint(killed), "resumed",
-                true, false, new LcRun.Listener() { });
+                true, false, new LcRun.Listener() { }).report();
 
         assertEquals(expected.rows().size(), resumed.rows().size());
         for (int i = 0; i < expected.rows().size(); i++) {

@@ -31,7 +31,7 @@ class VerifierTest {
                  "schedule": {"mu0": 1e-3, "growth": 1, "steps": 0}, "l_step": {"epochs": 1, "lr0": 0.01},
                  "output": "dc"}""");
         LcReport report = CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), "dc", false, false,
-                new LcRun.Listener() { });
+                new LcRun.Listener() { }).report();
 
         Dataset test = FashionMnist.get().test();
         Verification v = Verifier.compare(dir.resolve("reference"), dir.resolve("dc/model"), test, 500);
