@@ -1,6 +1,7 @@
 package io.tflc.examples;
 
 import io.tflc.examples.bench.BenchCommand;
+import io.tflc.examples.experiments.ExperimentsCommand;
 import io.tflc.lc.cli.CompressCommand;
 import io.tflc.lc.cli.EvaluateCommand;
 import io.tflc.lc.cli.InspectCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/tf-lc}: the tf-lc command line with the example and benchmark commands. */
 @Command(name = "tf-lc", mixinStandardHelpOptions = true, version = "tf-lc 0.1.0-SNAPSHOT",
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
-        subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class, InspectCommand.class, VerifyCommand.class, PruneIdCommand.class,
+        subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class,
+                InspectCommand.class, VerifyCommand.class, PruneIdCommand.class, ExperimentsCommand.class,
                 BenchCommand.class})
 public final class Main implements Runnable {
 

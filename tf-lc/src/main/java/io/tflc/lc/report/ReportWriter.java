@@ -42,10 +42,7 @@ public final class ReportWriter {
         atomically(folder.resolve("report.md"),
                 markdown(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (!report.steps().isEmpty()) {
-            Path tmp = Files.createTempFile(folder, ".report", ".png");
-            BitmapEncoder.saveBitmap(chart(report, title), tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, folder.resolve("report.png"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            png(chart(report, title), folder.resolve("report.png"));
         }
     }
 
@@ -124,9 +121,25 @@ public final class ReportWriter {
         return chart;
     }
 
-    private static void atomically(Path target, byte[] content) throws IOException {
+    /** Writes {@code content} under a temporary name next to {@code target}, then moves it into place. */
+    public static void atomically(Path target, byte[] content) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        Files.write(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Saves {@code chart} as a PNG at {@code target}, the same way. */
+    public static void png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path target) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".png");
+        try {
+            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }
