@@ -8,7 +8,6 @@ import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,9 +17,11 @@ import java.util.stream.Collectors;
 /**
  * An L-step epoch with the LC penalty on every kernel against a plain training epoch, LeNet300 on the Fashion-MNIST
  * training set (60,000 images, batches of 128), alternating the two after a warm-up epoch each; medians of 7.
+ * Then a profile: TF's step stats of traced updates of both, and the op types the penalty adds time to.
  */
 final class LStepBenchmark {
     private static final int REPETITIONS = 7;
+    private static final int TRACED_STEPS = 50;
 
     private LStepBenchmark() {
     }
@@ -43,9 +44,9 @@ final class LStepBenchmark {
             SplittableRandom random = new SplittableRandom(1);
             plain.epoch(plainBatches, train.shuffledIndices(random), () -> { });
             lc.epoch(lcBatches, train.shuffledIndices(random), () -> { });
-            double[] plainSeconds = new double[REPETITIONS];
-            double[] lcSeconds = new double[REPETITIONS];
-            double[] ratios = new double[REPETITIONS];
+            Sample plainSeconds = new Sample(REPETITIONS);
+            Sample lcSeconds = new Sample(REPETITIONS);
+            Sample ratios = new Sample(REPETITIONS);
             for (int r = 0; r < REPETITIONS; r++) {
                 int[] order = train.shuffledIndices(random);
                 long t0 = System.nanoTime();
@@ -53,19 +54,25 @@ final class LStepBenchmark {
                 long t1 = System.nanoTime();
                 lc.epoch(lcBatches, order, () -> { });
                 long t2 = System.nanoTime();
-                plainSeconds[r] = (t1 - t0) / 1e9;
-                lcSeconds[r] = (t2 - t1) / 1e9;
-                ratios[r] = lcSeconds[r] / plainSeconds[r];
+                plainSeconds.add((t1 - t0) / 1e9);
+                lcSeconds.add((t2 - t1) / 1e9);
+                ratios.add((double) (t2 - t1) / (t1 - t0));
             }
-            Arrays.sort(plainSeconds);
-            Arrays.sort(lcSeconds);
-            Arrays.sort(ratios);
-            int m = REPETITIONS / 2;
-            System.out.printf(Locale.ROOT, "LeNet300 epoch (60,000 images, batch 128), medians of %d:%n"
-                            + "  plain training      %.3f s (%.3f–%.3f)%n  L-step with penalty %.3f s (%.3f–%.3f)%n"
-                            + "  ratio %.3f (%.3f–%.3f)%n", REPETITIONS, plainSeconds[m], plainSeconds[0],
-                    plainSeconds[REPETITIONS - 1], lcSeconds[m], lcSeconds[0], lcSeconds[REPETITIONS - 1], ratios[m],
-                    ratios[0], ratios[REPETITIONS - 1]);
+            System.out.printf(Locale.ROOT, "LeNet300 epoch (60,000 images, batch 128), medians of %d (min–max):%n"
+                            + "  plain training      %s s%n  L-step with penalty %s s%n  ratio %s (goal ≤ 1.05)%n",
+                    REPETITIONS, plainSeconds.format("%.3f"), lcSeconds.format("%.3f"), ratios.format("%.3f"));
+            OpProfile plainProfile = new OpProfile();
+            OpProfile lcProfile = new OpProfile();
+            for (int r = 0; r < TRACED_STEPS; r++) {
+                int[] order = train.shuffledIndices(random);
+                plainProfile.add(plainModel.graph(), plain.traceBatch(plainBatches, order));
+                lcProfile.add(lcModel.graph(), lc.traceBatch(lcBatches, order));
+            }
+            System.out.printf(Locale.ROOT, "profile of one minibatch update (TF step stats, mean of %d traced steps):%n"
+                            + "  plain: %.0f nodes, %.0f µs of node time%n  L-step: %.0f nodes, %.0f µs of node time%n"
+                            + "  op types with the most added time:%n%s", TRACED_STEPS, plainProfile.nodesPerStep(),
+                    plainProfile.microsPerStep(), lcProfile.nodesPerStep(), lcProfile.microsPerStep(),
+                    plainProfile.extraIn(lcProfile, 10));
         }
         return 0;
     }

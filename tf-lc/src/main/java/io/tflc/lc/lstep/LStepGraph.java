@@ -15,18 +15,22 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.train.ResourceApplyAdam;
 import org.tensorflow.op.train.ResourceApplyMomentum;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.proto.StepStats;
 import org.tensorflow.types.TFloat32;
 
 /**
  * The L-step added to a model's graph once: loss = mean cross-entropy(logits, labels) + μ/2·Σ‖w − target‖² over
- * the penalised weights, gradients by {@code addGradients} with respect to the weights' resource handles, and one
- * {@code ResourceApply*} update per trainable weight (the framework optimizers only see VariableV2, DESIGN §6).
+ * the penalised weights; the cross-entropy's gradients by {@code addGradients} with respect to the weights' resource
+ * handles, plus μ(w − target) for a penalised weight; one {@code ResourceApply*} update per trainable weight (the
+ * framework optimizers only see VariableV2, DESIGN §6).
  *
  * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ are non-trainable resource variables assigned from Java once
  * per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them one-hot, because the
@@ -43,7 +47,8 @@ public final class LStepGraph {
     private final List<String> penalized;
     private final Evaluator evaluator;
     private final Operand<TFloat32> dataLoss;
-    private final Operand<TFloat32> totalLoss;
+    /** μ/2·Σ‖w − target‖², evaluated once per epoch for the reported loss. */
+    private final Operand<TFloat32> penalty;
     private final Op train;
     private final WeightAccess state;
     private final List<String> targetNames = new ArrayList<>();
@@ -63,19 +68,6 @@ public final class LStepGraph {
         evaluator = new Evaluator(model);
         dataLoss = evaluator.loss();
 
-        Operand<TFloat32> penalty = tf.constant(0f);
-        for (int i = 0; i < penalized.size(); i++) {
-            ModelWeight w = model.weight(penalized.get(i));
-            String name = "target_" + i;
-            Operand<?> target = variable(tf, name, w.shape(), variables);
-            targetNames.add(SCOPE + "/" + name);
-            Operand<TFloat32> diff = tf.math.sub(tf.readVariableOp(w.handle(), TFloat32.class),
-                    tf.readVariableOp(target, TFloat32.class));
-            penalty = tf.math.add(penalty, tf.reduceSum(tf.math.square(diff), allAxes(tf, w.shape())));
-        }
-        Operand<TFloat32> halfMu = tf.math.mul(tf.constant(0.5f), tf.readVariableOp(mu, TFloat32.class));
-        totalLoss = tf.withName("loss").math.add(dataLoss, tf.math.mul(halfMu, penalty));
-
         List<Preflight.Problem> problems = Preflight.missingGradients(model);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("the model cannot be trained: these ops between its weights and its "
@@ -84,14 +76,38 @@ public final class LStepGraph {
         }
         List<ModelWeight> weights = model.trainableWeights();
         Output<?>[] handles = weights.stream().map(ModelWeight::handle).toArray(Output<?>[]::new);
-        Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), handles);
+        Output<?>[] dataGradients = graph.addGradients(dataLoss.asOutput(), handles);
+        List<Operand<TFloat32>> gradients = new ArrayList<>();
+        for (int i = 0; i < weights.size(); i++) {
+            gradients.add(gradient(dataGradients[i], weights.get(i)));
+        }
+        // The penalty's gradient μ(w − target) is written out rather than differentiated: TF's gradient of
+        // μ/2·Σ(w − target)² broadcasts, squares and multiplies several full-size tensors per weight (profiled:
+        // most of the L-step's overhead on LeNet300); this way it is one subtraction, product and sum.
+        Operand<TFloat32> muValue = tf.readVariableOp(mu, TFloat32.class);
+        Operand<TFloat32> squaredDistance = tf.constant(0f);
+        for (int i = 0; i < penalized.size(); i++) {
+            ModelWeight w = model.weight(penalized.get(i));
+            String name = "target_" + i;
+            Operand<?> target = variable(tf, name, w.shape(), variables);
+            targetNames.add(SCOPE + "/" + name);
+            Operand<TFloat32> diff = tf.math.sub(tf.readVariableOp(w.handle(), TFloat32.class),
+                    tf.readVariableOp(target, TFloat32.class));
+            squaredDistance = tf.math.add(squaredDistance,
+                    tf.reduceSum(tf.math.square(diff), allAxes(tf, w.shape())));
+            int k = weights.indexOf(w);
+            if (k >= 0) {
+                gradients.set(k, tf.math.add(gradients.get(k), tf.math.mul(muValue, diff)));
+            }
+        }
+        penalty = tf.withName("penalty").math.mul(tf.math.mul(tf.constant(0.5f), muValue), squaredDistance);
         Operand<TFloat32> lr = tf.readVariableOp(learningRate, TFloat32.class);
         List<Op> updates = new ArrayList<>();
         if (optimizer.kind().equals(Optimizer.SGD_NESTEROV)) {
             for (int i = 0; i < weights.size(); i++) {
                 Operand<?> velocity = slot(tf, "velocity_" + i, weights.get(i).shape(), variables);
                 updates.add(tf.train.resourceApplyMomentum(weights.get(i).handle(), velocity, lr,
-                        gradient(gradients[i], weights.get(i)), tf.constant((float) optimizer.momentum()),
+                        gradients.get(i), tf.constant((float) optimizer.momentum()),
                         ResourceApplyMomentum.useNesterov(true)));
             }
         } else {
@@ -106,7 +122,7 @@ public final class LStepGraph {
                 Operand<?> m = slot(tf, "adam_m_" + i, weights.get(i).shape(), variables);
                 Operand<?> v = slot(tf, "adam_v_" + i, weights.get(i).shape(), variables);
                 applies.add(tf.train.resourceApplyAdam(weights.get(i).handle(), m, v, b1p, b2p, lr, beta1, beta2,
-                        tf.constant(1e-7f), gradient(gradients[i], weights.get(i)), ResourceApplyAdam.useNesterov(false)));
+                        tf.constant(1e-7f), gradients.get(i), ResourceApplyAdam.useNesterov(false)));
             }
             Ops after = tf.withControlDependencies(applies);
             updates.add(after.assignVariableOp(beta1Power, after.math.mul(b1p, beta1)));
@@ -156,7 +172,10 @@ public final class LStepGraph {
         return state;
     }
 
-    /** Mean losses of an epoch: with the penalty, and the cross-entropy alone. */
+    /**
+     * Losses of an epoch: {@code data} is the mean cross-entropy over its minibatches; {@code total} adds the
+     * penalty μ/2·Σ‖w − target‖² of the weights the epoch ended with (computed once, not per minibatch).
+     */
     public record EpochLoss(double total, double data) {
     }
 
@@ -167,26 +186,51 @@ public final class LStepGraph {
      */
     public EpochLoss epoch(Minibatches batches, int[] order, Runnable afterBatch) {
         double[] dataSum = {0};
-        double[] sum = {0};
         int[] count = {0};
         int[] batchIndex = {0};
         batches.forEach(order, batch -> {
             batchIndex[0]++;
-            try (Result result = model.session().runner()
-                    .feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
-                    .addTarget(train).fetch(totalLoss).fetch(dataLoss).run()) {
+            try (Result result = update(batch).run()) {
                 float loss = ((TFloat32) result.get(0)).getFloat();
-                dataSum[0] += ((TFloat32) result.get(1)).getFloat() * batch.size();
                 if (!Float.isFinite(loss)) {
                     throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
                             + " of " + batches.count() + " in the epoch");
                 }
-                sum[0] += loss * batch.size();
+                dataSum[0] += loss * batch.size();
                 count[0] += batch.size();
             }
             afterBatch.run();
         });
-        return new EpochLoss(sum[0] / Math.max(count[0], 1), dataSum[0] / Math.max(count[0], 1));
+        double data = dataSum[0] / Math.max(count[0], 1);
+        double penaltyValue;
+        try (Result result = model.session().runner().fetch(penalty).run()) {
+            penaltyValue = ((TFloat32) result.get(0)).getFloat();
+        }
+        if (!Double.isFinite(penaltyValue)) {
+            throw new DivergenceException("the L-step penalty became " + penaltyValue + " at the end of the epoch");
+        }
+        return new EpochLoss(data + penaltyValue, data);
+    }
+
+    /**
+     * The first minibatch update of {@code order}, traced by TF's executor (FULL_TRACE): every node run with its
+     * time, for profiling. The update is applied like any other.
+     */
+    public StepStats traceBatch(Minibatches batches, int[] order) {
+        StepStats[] stats = new StepStats[1];
+        batches.forEach(java.util.Arrays.copyOf(order, batches.batchSize()), batch -> {
+            try (Result result = update(batch)
+                    .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
+                    .runAndFetchMetadata()) {
+                stats[0] = result.getMetadata().orElseThrow().getStepStats();
+            }
+        });
+        return stats[0];
+    }
+
+    private Session.Runner update(Minibatches.Batch batch) {
+        return model.session().runner().feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
+                .addTarget(train).fetch(dataLoss);
     }
 
     /** Mean cross-entropy and error rate of the model on a dataset, without penalty. */

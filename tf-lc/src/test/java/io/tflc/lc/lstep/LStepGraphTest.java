@@ -65,4 +65,46 @@ class LStepGraphTest {
             assertTrue(maxGap < 0.01, "weights stay within 0.01 of the target, got " + maxGap);
         }
     }
+
+    /**
+     * One plain SGD step with and without the penalty from the same weights and batch: the penalty's share of the
+     * update is exactly lr·μ·(w − target), and the epoch's total loss adds μ/2·‖w − target‖² of the final weights.
+     */
+    @Test
+    void thePenaltyAddsExactlyMuTimesTheDistanceToTheGradient() {
+        Dataset train = FashionMnist.get().train().head(100);
+        double lr = 0.1;
+        double mu = 0.5;
+        float[][] after = new float[2][];
+        double[] totals = new double[2];
+        double[] data = new double[2];
+        float[] start = null;
+        float[] target = null;
+        for (int run = 0; run < 2; run++) {
+            try (TrainableModel model = mlp(3); Minibatches batches = new Minibatches(train, 100)) {
+                LStepGraph lstep = new LStepGraph(model, List.of("dense_1/kernel"),
+                        new Optimizer(Optimizer.SGD_NESTEROV, 0));
+                start = model.access().read(List.of("dense_1/kernel")).get("dense_1/kernel");
+                target = new float[start.length];
+                for (int i = 0; i < target.length; i++) {
+                    target[i] = start[i] + (i % 2 == 0 ? 1f : -0.5f);
+                }
+                lstep.setPenalty(run == 0 ? 0 : mu, Map.of("dense_1/kernel", target));
+                lstep.setLearningRate(lr);
+                LStepGraph.EpochLoss loss = lstep.epoch(batches, java.util.stream.IntStream.range(0, 100).toArray(),
+                        () -> { });
+                totals[run] = loss.total();
+                data[run] = loss.data();
+                after[run] = model.access().read(List.of("dense_1/kernel")).get("dense_1/kernel");
+            }
+        }
+        double distance = 0;
+        for (int i = 0; i < start.length; i++) {
+            assertEquals(-lr * mu * (start[i] - target[i]), after[1][i] - after[0][i], 1e-5, "element " + i);
+            distance += Math.pow(after[1][i] - target[i], 2);
+        }
+        assertEquals(data[0], data[1], 1e-6, "the cross-entropy is computed before the update");
+        assertEquals(data[1] + mu / 2 * distance, totals[1], 1e-3 * totals[1]);
+        assertEquals(totals[0], data[0], 1e-6);
+    }
 }
