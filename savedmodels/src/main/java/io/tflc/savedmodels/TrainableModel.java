@@ -13,7 +13,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -34,7 +33,7 @@ public final class TrainableModel implements AutoCloseable {
     private final Output<TFloat32> output;
     private final String inputName;
     private final String outputName;
-    private final Placeholder<TInt32> labels;
+    private final Output<TInt32> labels;
     private final List<ModelWeight> weights;
     private final WeightAccess access;
 
@@ -46,6 +45,16 @@ public final class TrainableModel implements AutoCloseable {
      */
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName) {
+        this(graph, session, owner, input, logits, output, inputName, outputName, null);
+    }
+
+    /**
+     * @param labels the class labels training compares the logits with: a placeholder {@code tflc/labels} when
+     *     null, or any int32 tensor of the graph (fed, or computed there, e.g. from data held in the graph)
+     */
+    public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
+                          Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
+                          Output<TInt32> labels) {
         this.graph = graph;
         this.session = session;
         this.owner = owner;
@@ -54,9 +63,9 @@ public final class TrainableModel implements AutoCloseable {
         this.output = output;
         this.inputName = inputName;
         this.outputName = outputName;
-        Ops tf = Ops.create(graph).withSubScope("tflc");
-        this.labels = tf.withName("labels").placeholder(TInt32.class);
-        this.weights = discoverWeights(logits);
+        this.labels = labels != null ? labels
+                : Ops.create(graph).withSubScope("tflc").withName("labels").placeholder(TInt32.class).output();
+        this.weights = discoverWeights(logits, input);
         if (weights.isEmpty()) {
             throw new IllegalArgumentException("the logits " + logits.op().name() + " depend on no resource variable"
                     + " (VarHandleOp): nothing to train or compress");
@@ -107,7 +116,7 @@ public final class TrainableModel implements AutoCloseable {
     }
 
     /** Integer class labels, one per example. */
-    public Placeholder<TInt32> labels() {
+    public Output<TInt32> labels() {
         return labels;
     }
 
@@ -159,8 +168,11 @@ public final class TrainableModel implements AutoCloseable {
         return weights.stream().filter(ModelWeight::trainable).toList();
     }
 
-    /** VarHandleOps reachable backwards from the logits, in graph order of discovery, with their consumers. */
-    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits) {
+    /**
+     * VarHandleOps reachable backwards from the logits, in order of discovery, with their consumers; the walk stops
+     * at the input (what computes the input, e.g. data held in the graph, is not the model).
+     */
+    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits, Output<TFloat32> input) {
         List<ModelWeight> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Deque<GraphOperation> pending = new ArrayDeque<>();
@@ -168,7 +180,7 @@ public final class TrainableModel implements AutoCloseable {
         List<GraphOperation> handles = new ArrayList<>();
         while (!pending.isEmpty()) {
             GraphOperation op = pending.pop();
-            if (!seen.add(op.name())) {
+            if (!seen.add(op.name()) || op.name().equals(input.op().name())) {
                 continue;
             }
             if (op.type().equals("VarHandleOp")) {

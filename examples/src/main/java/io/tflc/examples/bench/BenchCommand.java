@@ -1,5 +1,6 @@
 package io.tflc.examples.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,38 +9,57 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code tf-lc bench csteps [JMH options]}: the C-step JMH suite; {@code tf-lc bench serving ORIGINAL COMPRESSED}:
- * per-batch inference latency of two SavedModels measured side by side, repeated.
+ * {@code tf-lc bench SUITE}: each suite measures its figures side by side in one process and prints medians with
+ * their range. Speed is measured here, never asserted in tests (the machines are shared and noisy).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run benchmarks. csteps: every C-step on LeNet300-sized weights and a 2048×2048 matrix "
-                + "(further arguments go to JMH, e.g. -p weights=lenet300). serving ORIGINAL COMPRESSED: per-batch "
-                + "latency of two SavedModels on Fashion-MNIST test images, side by side, 7 repetitions. lstep: a LeNet300 "
-                + "epoch with the LC penalty vs plain training, side by side.")
+        description = {"Run a benchmark suite:",
+                "  csteps [JMH options]   every C-step on LeNet300-sized weights and a 2048×2048 matrix (JMH)",
+                "  lstep                  LeNet300 epoch with the LC penalty / plain training, and a TF profile",
+                "  feed                   L-step epoch with minibatches fed from Java / with the data in the graph",
+                "  cstep-share            per experiment scheme: C-step time of an LC step / one L-step epoch",
+                "  gflops                 L-step epoch GFLOP/s / a 2048³ MatMul's GFLOP/s",
+                "  serving ORIGINAL COMPRESSED   per-batch latency of two SavedModels, side by side"})
 public final class BenchCommand implements Callable<Integer> {
+    private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "cstep-share", "gflops", "serving");
 
-    @Parameters(index = "0", arity = "1", description = "suite: csteps, serving or lstep")
+    @Parameters(index = "0", arity = "1", description = "the suite: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Suites.class)
     private String suite;
 
-    /** Everything after the suite goes to JMH untouched. */
+    /** Everything after the suite goes to the suite (JMH options, or serving's two folders). */
     @Unmatched
-    private List<String> jmhOptions = new ArrayList<>();
+    private List<String> arguments = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        if (suite.equals("serving")) {
-            return ServingBenchmark.run(jmhOptions);
+        Path home = Path.of(System.getProperty("tflc.home", "."));
+        switch (suite) {
+            case "lstep":
+                return LStepBenchmark.run();
+            case "feed":
+                return FeedBenchmark.run();
+            case "cstep-share":
+                return CStepShareBenchmark.run(home);
+            case "gflops":
+                return GflopsBenchmark.run();
+            case "serving":
+                return ServingBenchmark.run(arguments);
+            case "csteps":
+                List<String> args = new ArrayList<>(arguments);
+                args.add(CStepBenchmark.class.getName());
+                org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+                return 0;
+            default:
+                System.err.println("unknown benchmark suite '" + suite + "'; suites: " + String.join(", ", SUITES));
+                return 2;
         }
-        if (suite.equals("lstep")) {
-            return LStepBenchmark.run();
+    }
+
+    /** The suites, for the usage text. */
+    static final class Suites extends ArrayList<String> {
+        Suites() {
+            super(SUITES);
         }
-        if (!suite.equals("csteps")) {
-            System.err.println("unknown benchmark suite '" + suite + "'; suites: csteps, serving, lstep");
-            return 2;
-        }
-        List<String> args = new ArrayList<>(jmhOptions);
-        args.add(CStepBenchmark.class.getName());
-        org.openjdk.jmh.Main.main(args.toArray(String[]::new));
-        return 0;
     }
 }

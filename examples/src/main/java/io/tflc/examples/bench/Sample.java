@@ -16,6 +16,20 @@ final class Sample {
         values[size++] = value;
     }
 
+    /** The {@code i}-th measurement, in the order added. */
+    double value(int i) {
+        return values[i];
+    }
+
+    /** The same measurements times {@code factor} (e.g. seconds to milliseconds). */
+    Sample scaled(double factor) {
+        Sample out = new Sample(size);
+        for (int i = 0; i < size; i++) {
+            out.add(values[i] * factor);
+        }
+        return out;
+    }
+
     double median() {
         double[] sorted = sorted();
         return size % 2 == 1 ? sorted[size / 2] : (sorted[size / 2 - 1] + sorted[size / 2]) / 2;

@@ -4,7 +4,6 @@ import io.tflc.lc.data.Datasets;
 import io.tflc.lc.verify.Verification;
 import io.tflc.lc.verify.Verifier;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,24 +26,18 @@ final class ServingBenchmark {
         Path original = Path.of(args.get(0));
         Path compressed = Path.of(args.get(1));
         Datasets data = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, Verifier.exampleShape(original));
-        double[] ratios = new double[REPETITIONS];
-        double[] originalMs = new double[REPETITIONS];
-        double[] compressedMs = new double[REPETITIONS];
+        Sample ratios = new Sample(REPETITIONS);
+        Sample originalMs = new Sample(REPETITIONS);
+        Sample compressedMs = new Sample(REPETITIONS);
         for (int r = 0; r < REPETITIONS; r++) {
             Verification v = Verifier.compare(original, compressed, data.test().head(2048), 256);
-            originalMs[r] = v.originalMillisPerBatch();
-            compressedMs[r] = v.compressedMillisPerBatch();
-            ratios[r] = compressedMs[r] / originalMs[r];
+            originalMs.add(v.originalMillisPerBatch());
+            compressedMs.add(v.compressedMillisPerBatch());
+            ratios.add(v.compressedMillisPerBatch() / v.originalMillisPerBatch());
         }
-        Arrays.sort(ratios);
-        Arrays.sort(originalMs);
-        Arrays.sort(compressedMs);
-        System.out.printf(Locale.ROOT, "per-batch latency (256 images), medians of %d repetitions:%n"
-                        + "  original   %.3f ms (%.3f–%.3f)%n  compressed %.3f ms (%.3f–%.3f)%n"
-                        + "  ratio compressed/original %.3f (%.3f–%.3f)%n", REPETITIONS,
-                originalMs[REPETITIONS / 2], originalMs[0], originalMs[REPETITIONS - 1],
-                compressedMs[REPETITIONS / 2], compressedMs[0], compressedMs[REPETITIONS - 1],
-                ratios[REPETITIONS / 2], ratios[0], ratios[REPETITIONS - 1]);
+        System.out.printf(Locale.ROOT, "per-batch latency (256 images), medians of %d repetitions (min–max):%n"
+                        + "  original   %s ms%n  compressed %s ms%n  ratio compressed/original %s%n", REPETITIONS,
+                originalMs.format("%.3f"), compressedMs.format("%.3f"), ratios.format("%.3f"));
         return 0;
     }
 }

@@ -19,8 +19,8 @@ import java.util.Set;
  * the schemes, each a list of plan tasks. {@link #plan} turns a scheme into an ordinary plan file's content, so a
  * scheme can be re-run alone with {@code tf-lc compress --plan}.
  */
-record ExperimentDefinition(String model, String title, int referenceEpochs, JsonObject schedule, JsonObject lStep,
-                            long seed, Quick quick, List<Scheme> schemes) {
+public record ExperimentDefinition(String model, String title, int referenceEpochs, JsonObject schedule,
+                                   JsonObject lStep, long seed, Quick quick, List<Scheme> schemes) {
 
     private static final Set<String> KEYS =
             Set.of("model", "title", "reference_epochs", "schedule", "l_step", "seed", "quick", "schemes");
@@ -29,14 +29,14 @@ record ExperimentDefinition(String model, String title, int referenceEpochs, Jso
     private static final Set<String> SCHEME_KEYS = Set.of("name", "label", "tasks");
 
     /** A compression scheme: a short name (its folder), a label for tables, and the plan's tasks. */
-    record Scheme(String name, String label, JsonArray tasks) {
+    public record Scheme(String name, String label, JsonArray tasks) {
     }
 
     /** The short variant: fewer reference epochs, the first examples only, its own schedule, epochs per step. */
-    record Quick(int referenceEpochs, int trainLimit, int testLimit, JsonObject schedule, int epochs) {
+    public record Quick(int referenceEpochs, int trainLimit, int testLimit, JsonObject schedule, int epochs) {
     }
 
-    static ExperimentDefinition read(Path file) throws IOException {
+    public static ExperimentDefinition read(Path file) throws IOException {
         JsonObject root;
         try {
             root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
@@ -75,7 +75,7 @@ record ExperimentDefinition(String model, String title, int referenceEpochs, Jso
      * The plan of {@code scheme} on the reference at {@code reference}, writing to {@code output}; with
      * {@code quick}, on the first examples only with the quick schedule and epochs.
      */
-    JsonObject plan(Scheme scheme, Path reference, Path output, boolean quick) {
+    public JsonObject plan(Scheme scheme, Path reference, Path output, boolean quick) {
         JsonObject plan = new JsonObject();
         JsonObject modelSpec = new JsonObject();
         modelSpec.addProperty("savedmodel", reference.toAbsolutePath().normalize().toString());

@@ -12,6 +12,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Builds classifiers layer by layer in a TF graph, Keras-style names included ({@code dense_1/kernel}), with every
@@ -85,12 +86,20 @@ public final class LayerGraph {
      * session and writes the initial weights.
      */
     public TrainableModel build(Placeholder<TFloat32> input, Operand<TFloat32> logits) {
+        return build(input, logits, null);
+    }
+
+    /**
+     * The model with its input and labels computed in the graph (e.g. {@code placeholderWithDefault} over data held
+     * in a variable), which training can then run without feeding; labels null: a placeholder.
+     */
+    public TrainableModel build(Operand<TFloat32> input, Operand<TFloat32> logits, Operand<TInt32> labels) {
         Operand<TFloat32> named = tf.withName("logits").identity(logits);
         Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(named);
         Session session = new Session(graph);
         try {
-            TrainableModel model = new TrainableModel(graph, session, null, input.output(), named.asOutput(),
-                    probabilities.asOutput(), "input", "probabilities");
+            TrainableModel model = new TrainableModel(graph, session, null, input.asOutput(), named.asOutput(),
+                    probabilities.asOutput(), "input", "probabilities", labels == null ? null : labels.asOutput());
             model.access().assign(initialValues);
             return model;
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.tflc.lc.algorithm;
 
-import io.tflc.compressors.Precision;
 import io.tflc.compressors.AdditiveSum;
 import io.tflc.compressors.CStep;
 import io.tflc.compressors.LowRankFactors;
@@ -186,7 +185,7 @@ public final class LcRun {
     public void applyCompressedWeights() {
         Map<String, float[]> decompressed = new LinkedHashMap<>();
         for (int t = 0; t < tasks.size(); t++) {
-            decompressed.putAll(unpack(tasks.get(t), theta[t].decompress()));
+            decompressed.putAll(tasks.get(t).unpack(theta[t].decompress()));
         }
         model.access().assign(decompressed);
     }
@@ -221,7 +220,7 @@ public final class LcRun {
     private Map<String, float[]> targets(double mu) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int t = 0; t < tasks.size(); t++) {
-            out.putAll(unpack(tasks.get(t), theta[t].decompress().plus(scaled(lambda[t], 1 / mu))));
+            out.putAll(tasks.get(t).unpack(theta[t].decompress().plus(scaled(lambda[t], 1 / mu))));
         }
         return out;
     }
@@ -234,7 +233,7 @@ public final class LcRun {
         List<Row.TaskRow> taskRows = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             Matrix delta = theta[t].decompress();
-            decompressed.putAll(unpack(tasks.get(t), delta));
+            decompressed.putAll(tasks.get(t).unpack(delta));
             taskRows.add(new Row.TaskRow(tasks.get(t).name(), tasks.get(t).compression().describe(), theta[t].bits(),
                     live[t].squaredDistance(delta), detail(theta[t])));
         }
@@ -266,24 +265,7 @@ public final class LcRun {
     }
 
     private Matrix[] packAll(Map<String, float[]> weights) {
-        Matrix[] packed = new Matrix[tasks.size()];
-        for (int t = 0; t < tasks.size(); t++) {
-            List<double[]> values = new ArrayList<>();
-            for (String name : tasks.get(t).weights()) {
-                values.add(Precision.toDoubles(weights.get(name)));
-            }
-            packed[t] = tasks.get(t).view().pack(values);
-        }
-        return packed;
-    }
-
-    private static Map<String, float[]> unpack(Task task, Matrix packed) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        List<double[]> parts = task.view().unpack(packed);
-        for (int i = 0; i < parts.size(); i++) {
-            out.put(task.weights().get(i), Precision.toFloats(parts.get(i)));
-        }
-        return out;
+        return tasks.stream().map(t -> t.pack(weights)).toArray(Matrix[]::new);
     }
 
     private static Matrix scaled(Matrix m, double factor) {

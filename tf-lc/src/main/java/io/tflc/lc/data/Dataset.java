@@ -69,6 +69,16 @@ public final class Dataset {
         return labels[i];
     }
 
+    /** A copy of every example's features, one example after another. */
+    public float[] features() {
+        return features.clone();
+    }
+
+    /** A copy of the labels. */
+    public int[] labels() {
+        return labels.clone();
+    }
+
     /** Copies the features of example {@code i} into {@code out} at {@code offset}. */
     void copyFeatures(int i, float[] out, int offset) {
         System.arraycopy(features, i * exampleSize, out, offset, exampleSize);

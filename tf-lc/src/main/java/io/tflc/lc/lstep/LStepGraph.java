@@ -233,6 +233,16 @@ public final class LStepGraph {
                 .addTarget(train).fetch(dataLoss);
     }
 
+    /** The op that applies one minibatch update, for callers that drive training themselves (benchmarks). */
+    public Op trainOp() {
+        return train;
+    }
+
+    /** The minibatch's mean cross-entropy. */
+    public Operand<TFloat32> dataLoss() {
+        return dataLoss;
+    }
+
     /** Mean cross-entropy and error rate of the model on a dataset, without penalty. */
     public Evaluator.Evaluation evaluate(Minibatches batches) {
         return evaluator.evaluate(batches);
