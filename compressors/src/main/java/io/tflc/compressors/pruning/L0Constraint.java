@@ -48,7 +48,7 @@ public record L0Constraint(long count, double fraction) implements Compression {
         if (kappa == 0) {
             return new SparseValues(x.rows(), x.cols(), new int[0], new double[0]);
         }
-        double threshold = Sparsify.sortedMagnitudes(x)[n - kappa];
+        double threshold = Sparsify.magnitudeAtRank(x, n - kappa);
         long above = 0;
         for (int i = 0; i < n; i++) {
             if (Math.abs(x.at(i)) > threshold) {
