@@ -1,5 +1,6 @@
 package io.tflc.compressors.pruning;
 
+import io.tflc.compressors.DoubleSort;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.SparseValues;
 import java.util.Arrays;
@@ -31,7 +32,7 @@ final class Sparsify {
     /** |x| sorted in increasing order. */
     static double[] sortedMagnitudes(Matrix x) {
         double[] m = magnitudes(x);
-        Arrays.sort(m);
+        DoubleSort.sort(m);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package io.tflc.compressors.quantization;
 
+import io.tflc.compressors.DoubleSort;
 import java.util.Arrays;
 
 /**
@@ -41,7 +42,7 @@ public final class OptimalKMeans1D {
             throw new IllegalArgumentException("k-means of no values");
         }
         double[] sorted = values.clone();
-        Arrays.sort(sorted);
+        DoubleSort.sort(sorted);
         if (!Double.isFinite(sorted[0]) || !Double.isFinite(sorted[sorted.length - 1])) {
             throw new IllegalArgumentException("k-means of non-finite values (NaN or infinity in the weights)");
         }

@@ -2,10 +2,10 @@ package io.tflc.compressors.quantization;
 
 import io.tflc.compressors.CStep;
 import io.tflc.compressors.Compression;
+import io.tflc.compressors.DoubleSort;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.Quantized;
 import io.tflc.compressors.Theta;
-import java.util.Arrays;
 
 /**
  * Quantization to {−a, 0, +a} with a learned. Exact: if the t weights of largest |x| are the nonzero ones, the
@@ -22,7 +22,7 @@ public record ScaledTernary() implements Compression {
         for (int i = 0; i < n; i++) {
             magnitudes[i] = Math.abs(x.at(i));
         }
-        Arrays.sort(magnitudes);
+        DoubleSort.sort(magnitudes);
         double prefix = 0;
         double bestGain = -1;
         double a = 0;
