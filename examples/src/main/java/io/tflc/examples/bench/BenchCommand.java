@@ -13,13 +13,13 @@ import picocli.CommandLine.Unmatched;
  * their range. Speed is measured here, never asserted in tests (the machines are shared and noisy).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark suite:",
-                "  csteps [JMH options]   every C-step on LeNet300-sized weights and a 2048×2048 matrix (JMH)",
-                "  lstep                  LeNet300 epoch with the LC penalty / plain training, and a TF profile",
-                "  feed                   L-step epoch with minibatches fed from Java / with the data in the graph",
-                "  cstep-share            per experiment scheme: C-step time of an LC step / one L-step epoch",
-                "  gflops                 L-step epoch GFLOP/s / a 2048³ MatMul's GFLOP/s",
-                "  serving ORIGINAL COMPRESSED   per-batch latency of two SavedModels, side by side"})
+        description = {"Run a benchmark suite (each prints medians with their range):",
+                "  csteps [JMH options]  every C-step, LeNet300-sized and 2048×2048 (JMH)",
+                "  lstep                 L-step epoch / plain epoch, and a TF profile",
+                "  feed                  Java-fed minibatches / data held in the graph",
+                "  cstep-share           per scheme: C-step of an LC step / an L-step epoch",
+                "  gflops                L-step GFLOP/s / a 2048³ MatMul's GFLOP/s",
+                "  serving A B           per-batch latency of SavedModels A and B"})
 public final class BenchCommand implements Callable<Integer> {
     private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "cstep-share", "gflops", "serving");
 
