@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run a benchmark suite (each prints medians with their range):",
                 "  csteps [JMH options]  every C-step, LeNet300-sized and 2048×2048 (JMH)",
-                "  lstep                 L-step epoch / plain epoch, and a TF profile",
+                "  lstep [MODEL]         L-step epoch / plain epoch, and a TF profile",
                 "  feed                  Java-fed minibatches / data held in the graph",
                 "  cstep-share           per scheme: C-step of an LC step / an L-step epoch",
                 "  gflops                L-step GFLOP/s / a 2048³ MatMul's GFLOP/s",
@@ -36,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("tflc.home", "."));
         switch (suite) {
             case "lstep":
-                return LStepBenchmark.run();
+                return LStepBenchmark.run(arguments.isEmpty() ? "lenet300" : arguments.get(0));
             case "feed":
                 return FeedBenchmark.run();
             case "cstep-share":

@@ -10,13 +10,12 @@ import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
- * An L-step epoch with the LC penalty on every kernel against a plain training epoch, LeNet300 on the Fashion-MNIST
- * training set (60,000 images, batches of 128), alternating the two after a warm-up epoch each; medians of 7.
+ * An L-step epoch with the LC penalty on every kernel against a plain training epoch of the same reference model
+ * (LeNet300 unless named), on the Fashion-MNIST training set (60,000 images, batches of 128), alternating the two
+ * after a warm-up epoch each; medians of 7.
  * Then a profile: TF's step stats of traced updates of both, and the op types the penalty adds time to.
  */
 final class LStepBenchmark {
@@ -26,10 +25,11 @@ final class LStepBenchmark {
     private LStepBenchmark() {
     }
 
-    static int run() throws Exception {
-        Dataset train = Datasets.fashionMnist().train();
-        try (TrainableModel plainModel = ReferenceModels.lenet300(1);
-             TrainableModel lcModel = ReferenceModels.lenet300(1);
+    static int run(String name) throws Exception {
+        Dataset train = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, ReferenceModels.exampleShape(name))
+                .train();
+        try (TrainableModel plainModel = ReferenceModels.build(name, 1);
+             TrainableModel lcModel = ReferenceModels.build(name, 1);
              Minibatches plainBatches = new Minibatches(train, 128);
              Minibatches lcBatches = new Minibatches(train, 128)) {
             LStepGraph plain = new LStepGraph(plainModel, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
@@ -38,9 +38,7 @@ final class LStepBenchmark {
             LStepGraph lc = new LStepGraph(lcModel, kernels, new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
             plain.setLearningRate(0.01);
             lc.setLearningRate(0.01);
-            Map<String, float[]> targets = lcModel.access().read(kernels).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-            lc.setPenalty(1e-2, targets);
+            lc.setPenalty(1e-2, lcModel.access().read(kernels));
             SplittableRandom random = new SplittableRandom(1);
             plain.epoch(plainBatches, train.shuffledIndices(random), () -> { });
             lc.epoch(lcBatches, train.shuffledIndices(random), () -> { });
@@ -58,9 +56,9 @@ final class LStepBenchmark {
                 lcSeconds.add((t2 - t1) / 1e9);
                 ratios.add((double) (t2 - t1) / (t1 - t0));
             }
-            System.out.printf(Locale.ROOT, "LeNet300 epoch (60,000 images, batch 128), medians of %d (min–max):%n"
+            System.out.printf(Locale.ROOT, "%s epoch (60,000 images, batch 128), medians of %d (min–max):%n"
                             + "  plain training      %s s%n  L-step with penalty %s s%n  ratio %s (goal ≤ 1.05)%n",
-                    REPETITIONS, plainSeconds.format("%.3f"), lcSeconds.format("%.3f"), ratios.format("%.3f"));
+                    name, REPETITIONS, plainSeconds.format("%.3f"), lcSeconds.format("%.3f"), ratios.format("%.3f"));
             OpProfile plainProfile = new OpProfile();
             OpProfile lcProfile = new OpProfile();
             for (int r = 0; r < TRACED_STEPS; r++) {
