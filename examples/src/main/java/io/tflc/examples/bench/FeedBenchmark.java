@@ -27,10 +27,10 @@ import org.tensorflow.types.family.TType;
  * A LeNet300 L-step epoch with minibatches fed from Java (tf-lc's {@code Minibatches}) against the same epoch with
  * the training set already inside the graph: one graph serves both, its input and labels are
  * {@code placeholderWithDefault}s whose default gathers the next minibatch of a per-epoch permutation from
- * variables holding all 60,000 images. Fed, the default path is never run. Alternating, medians of 7.
+ * variables holding all 60,000 images. Fed, the default path is never run. Alternating, medians of 15.
  */
 final class FeedBenchmark {
-    private static final int REPETITIONS = 7;
+    private static final int REPETITIONS = 15;
     private static final int BATCH = 128;
 
     private FeedBenchmark() {

@@ -15,11 +15,11 @@ import java.util.SplittableRandom;
 /**
  * An L-step epoch with the LC penalty on every kernel against a plain training epoch of the same reference model
  * (LeNet300 unless named), on the Fashion-MNIST training set (60,000 images, batches of 128), alternating the two
- * after a warm-up epoch each; medians of 7.
+ * after a warm-up epoch each; medians of 15.
  * Then a profile: TF's step stats of traced updates of both, and the op types the penalty adds time to.
  */
 final class LStepBenchmark {
-    private static final int REPETITIONS = 7;
+    private static final int REPETITIONS = 15;
     private static final int TRACED_STEPS = 50;
 
     private LStepBenchmark() {

@@ -32,8 +32,8 @@ import org.tensorflow.types.TFloat32;
  * handles, plus μ(w − target) for a penalised weight; one {@code ResourceApply*} update per trainable weight (the
  * framework optimizers only see VariableV2, DESIGN §6).
  *
- * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ are non-trainable resource variables assigned from Java once
- * per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them one-hot, because the
+ * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ (held as −μ·target) are non-trainable resource variables
+ * assigned from Java once per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them one-hot, because the
  * sparse op has no registered gradient. With no penalised weights this is plain training (the reference).
  */
 public final class LStepGraph {
@@ -81,26 +81,28 @@ public final class LStepGraph {
         for (int i = 0; i < weights.size(); i++) {
             gradients.add(gradient(dataGradients[i], weights.get(i)));
         }
-        // The penalty's gradient μ(w − target) is written out rather than differentiated: TF's gradient of
-        // μ/2·Σ(w − target)² broadcasts, squares and multiplies several full-size tensors per weight (profiled:
-        // most of the L-step's overhead on LeNet300); this way it is one subtraction, product and sum.
+        // The penalty's gradient μ(w − target) is written out rather than differentiated (TF's gradient of the
+        // squared norm made several full-size passes per weight; profiled with `bench lstep`), and the variable
+        // holds −μ·target, so the update adds it in one AddN: g + μw + (−μ·target), two passes over the weight.
         Operand<TFloat32> muValue = tf.readVariableOp(mu, TFloat32.class);
         Operand<TFloat32> squaredDistance = tf.constant(0f);
         for (int i = 0; i < penalized.size(); i++) {
             ModelWeight w = model.weight(penalized.get(i));
-            String name = "target_" + i;
-            Operand<?> target = variable(tf, name, w.shape(), variables);
+            String name = "scaled_target_" + i;
+            Operand<?> scaledTarget = variable(tf, name, w.shape(), variables);
             targetNames.add(SCOPE + "/" + name);
-            Operand<TFloat32> diff = tf.math.sub(tf.readVariableOp(w.handle(), TFloat32.class),
-                    tf.readVariableOp(target, TFloat32.class));
-            squaredDistance = tf.math.add(squaredDistance,
-                    tf.reduceSum(tf.math.square(diff), allAxes(tf, w.shape())));
+            Operand<TFloat32> pull = tf.math.mul(muValue, tf.readVariableOp(w.handle(), TFloat32.class));
+            Operand<TFloat32> negativeScaledTarget = tf.readVariableOp(scaledTarget, TFloat32.class);
             int k = weights.indexOf(w);
             if (k >= 0) {
-                gradients.set(k, tf.math.add(gradients.get(k), tf.math.mul(muValue, diff)));
+                gradients.set(k, tf.math.addN(List.of(gradients.get(k), pull, negativeScaledTarget)));
             }
+            // ‖w − target‖² = ‖μw − μ·target‖² / μ², for the loss reported once per epoch.
+            squaredDistance = tf.math.add(squaredDistance, tf.reduceSum(
+                    tf.math.square(tf.math.add(pull, negativeScaledTarget)), allAxes(tf, w.shape())));
         }
-        penalty = tf.withName("penalty").math.mul(tf.math.mul(tf.constant(0.5f), muValue), squaredDistance);
+        // μ/2·‖w − target‖² = ‖μw − μ·target‖² / (2μ); 0 when μ = 0 (plain training).
+        penalty = tf.withName("penalty").math.divNoNan(squaredDistance, tf.math.mul(tf.constant(2f), muValue));
         Operand<TFloat32> lr = tf.readVariableOp(learningRate, TFloat32.class);
         List<Op> updates = new ArrayList<>();
         if (optimizer.kind().equals(Optimizer.SGD_NESTEROV)) {
@@ -147,7 +149,11 @@ public final class LStepGraph {
             if (target == null) {
                 throw new IllegalArgumentException("no target for penalised weight " + penalized.get(i));
             }
-            values.put(targetNames.get(i), target);
+            float[] negativeScaled = new float[target.length];
+            for (int j = 0; j < target.length; j++) {
+                negativeScaled[j] = (float) (-mu * target[j]);
+            }
+            values.put(targetNames.get(i), negativeScaled);
         }
         state.assign(values);
     }
