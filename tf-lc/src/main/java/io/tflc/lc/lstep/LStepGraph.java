@@ -33,8 +33,8 @@ import org.tensorflow.types.TFloat32;
  * framework optimizers only see VariableV2, DESIGN §6).
  *
  * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ (held as −μ·target) are non-trainable resource variables
- * assigned from Java once per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them one-hot, because the
- * sparse op has no registered gradient. With no penalised weights this is plain training (the reference).
+ * assigned from Java once per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them
+ * one-hot, because the sparse op has no registered gradient. With no penalised weights this is plain training.
  */
 public final class LStepGraph {
     private static final String SCOPE = "tflc/lstep";
