@@ -1,10 +1,13 @@
 package io.tflc.examples.experiments;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import io.tflc.examples.TrainReferenceCommand;
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.report.ReportWriter;
+import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.cli.ProgressListener;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Option;
  * missing) and writes {@code <results>/<model>/table.md}, {@code table.json} and {@code chart.png}, updated after
  * each scheme. Each scheme is an ordinary LC run in {@code runs/experiments/<model>/<scheme>/} (its plan file,
  * reports, TensorBoard log, checkpoint and exported model), so an interrupted experiment continues where it
- * stopped when the command is run again, and finished schemes are only re-exported.
+ * stopped when the command is run again, and finished schemes are only re-exported. With {@code --scheme}, only
+ * those run; the table still lists the others that finished under the current definition (from their
+ * {@code report.json}).
  */
 @Command(name = "experiments", mixinStandardHelpOptions = true,
         description = "Run the LC schemes of examples/experiments/<model>.json and write results/<model>/table.md, "
@@ -41,7 +46,8 @@ public final class ExperimentsCommand implements Callable<Integer> {
     @Option(names = "--model", split = ",", description = "models to run (default: every examples/experiments/*.json)")
     private List<String> models;
 
-    @Option(names = "--scheme", split = ",", description = "run only these schemes (their names in the definition)")
+    @Option(names = "--scheme", split = ",", description = "run only these schemes (their names in the definition); "
+            + "the table keeps the others that finished")
     private List<String> only;
 
     @Option(names = "--results", description = "folder of the tables (default: results, or runs/quick/results with "
@@ -68,39 +74,57 @@ public final class ExperimentsCommand implements Callable<Integer> {
     }
 
     private void run(ExperimentDefinition definition, Path runs, Path tableFolder) throws IOException {
-        List<ExperimentDefinition.Scheme> schemes = definition.schemes().stream()
+        List<ExperimentDefinition.Scheme> selected = definition.schemes().stream()
                 .filter(s -> only == null || only.contains(s.name())).toList();
-        if (schemes.isEmpty()) {
+        if (selected.isEmpty()) {
             throw new IOException("no scheme of " + definition.model() + " is named " + only + "; schemes: "
                     + definition.schemes().stream().map(ExperimentDefinition.Scheme::name).toList());
         }
         Path reference = runs.resolve("reference-" + definition.model());
         trainReferenceIfMissing(definition, reference);
         List<SchemeResult> done = new ArrayList<>();
-        String setup = null;
-        for (int i = 0; i < schemes.size(); i++) {
-            ExperimentDefinition.Scheme scheme = schemes.get(i);
+        int started = 0;
+        for (ExperimentDefinition.Scheme scheme : definition.schemes()) {
             Path output = runs.resolve("experiments").resolve(definition.model()).resolve(scheme.name());
-            Path planFile = writePlan(definition.plan(scheme, reference, output, quick), output);
-            Plan plan = PlanParser.parse(planFile);
-            setup = setup(definition, plan);
-            System.out.printf(Locale.ROOT, "%n[%d/%d] %s · %s → %s%n", i + 1, schemes.size(), definition.model(),
-                    scheme.label(), output);
-            long start = System.nanoTime();
-            CompressJob.Outcome outcome = CompressJob.run(plan, PlanParser.fingerprint(planFile),
-                    definition.model() + ": " + scheme.label(), !force, force, new ProgressListener(System.out));
-            var report = outcome.report();
-            done.add(new SchemeResult(scheme.name(), scheme.label(), report.reference(), report.directCompression(),
-                    report.finalRow(), outcome.sizes().original(), outcome.sizes().directCompression(),
-                    outcome.sizes().compressed()));
-            System.out.printf(Locale.ROOT, "%s: reference %.2f%% · DC %.2f%% · LC %.2f%% · %.1f× (bits) · %.0f s%n",
-                    scheme.label(), 100 * report.reference().testError(),
-                    100 * report.directCompression().testError(), 100 * report.finalRow().testError(),
-                    report.finalRow().compressionRatio(), (System.nanoTime() - start) / 1e9);
-            new ResultsTable(definition.title(), command(definition.model()), LocalDate.now().toString(), setup, done)
-                    .write(tableFolder);
+            String planContent = planContent(definition.plan(scheme, reference, output, quick));
+            RunSummary summary;
+            if (selected.contains(scheme)) {
+                System.out.printf(Locale.ROOT, "%n[%d/%d] %s · %s → %s%n", ++started, selected.size(),
+                        definition.model(), scheme.label(), output);
+                summary = run(definition, scheme, output, planContent);
+            } else {
+                // Not asked for: in the table if it finished with the plan the definition gives it now.
+                summary = samePlan(output, planContent) ? ReportWriter.read(output) : null;
+            }
+            if (summary != null) {
+                var report = summary.report();
+                done.add(new SchemeResult(scheme.name(), scheme.label(), report.reference(),
+                        report.directCompression(), report.finalRow(), summary.sizes().original(),
+                        summary.sizes().directCompression(), summary.sizes().compressed()));
+                new ResultsTable(definition.title(), command(definition.model()), LocalDate.now().toString(),
+                        setup(definition, PlanParser.parse(output.resolve("plan.json"))), done).write(tableFolder);
+            }
         }
         System.out.println("\ntables: " + tableFolder.normalize().resolve("table.md"));
+    }
+
+    private RunSummary run(ExperimentDefinition definition, ExperimentDefinition.Scheme scheme, Path output,
+                           String planContent) throws IOException {
+        Path planFile = writePlan(planContent, output);
+        long start = System.nanoTime();
+        RunSummary summary = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
+                definition.model() + ": " + scheme.label(), !force, force, new ProgressListener(System.out));
+        var report = summary.report();
+        System.out.printf(Locale.ROOT, "%s: reference %.2f%% · DC %.2f%% · LC %.2f%% · %.1f× (bits) · %.0f s%n",
+                scheme.label(), 100 * report.reference().testError(), 100 * report.directCompression().testError(),
+                100 * report.finalRow().testError(), report.finalRow().compressionRatio(),
+                (System.nanoTime() - start) / 1e9);
+        return summary;
+    }
+
+    private static boolean samePlan(Path output, String planContent) throws IOException {
+        Path file = output.resolve("plan.json");
+        return Files.exists(file) && Files.readString(file).equals(planContent);
     }
 
     private void trainReferenceIfMissing(ExperimentDefinition definition, Path reference) throws IOException {
@@ -121,17 +145,19 @@ public final class ExperimentsCommand implements Callable<Integer> {
      * Writes the scheme's plan into its output folder. A plan that differs from the one an earlier run of this
      * scheme used would make that run's checkpoint useless, so it is refused unless {@code --force}.
      */
-    private Path writePlan(com.google.gson.JsonObject plan, Path output) throws IOException {
+    private Path writePlan(String content, Path output) throws IOException {
         Files.createDirectories(output);
         Path file = output.resolve("plan.json");
-        String content = new GsonBuilder().setPrettyPrinting().create().toJson(plan) + "\n";
-        if (!force && Files.exists(file) && !Files.readString(file).equals(content)
-                && Files.exists(output.resolve("checkpoint"))) {
+        if (!force && Files.exists(output.resolve("checkpoint")) && !samePlan(output, content)) {
             throw new IOException("the experiment definition changed since " + output + " was run (see its plan.json);"
                     + " pass --force to run the scheme again from the start");
         }
-        io.tflc.lc.report.ReportWriter.atomically(file, content.getBytes(StandardCharsets.UTF_8));
+        ReportWriter.atomically(file, content.getBytes(StandardCharsets.UTF_8));
         return file;
+    }
+
+    private static String planContent(JsonObject plan) {
+        return new GsonBuilder().setPrettyPrinting().create().toJson(plan) + "\n";
     }
 
     private String command(String model) {

@@ -21,8 +21,8 @@ import picocli.CommandLine;
 
 /**
  * {@code tf-lc experiments --quick} end to end on a two-scheme LeNet300 definition with a tiny schedule: trains the
- * reference, runs both schemes, writes the tables; a second run continues (same rows, nothing retrained); a changed
- * definition is refused until {@code --force}.
+ * reference, runs both schemes, writes the tables; a second run continues (same rows, nothing retrained); one
+ * scheme alone keeps the other in the table; a changed definition is refused until {@code --force}.
  */
 class ExperimentsCommandTest {
     private static final String DEFINITION = """
@@ -80,6 +80,10 @@ class ExperimentsCommandTest {
         JsonObject second = JsonParser.parseString(Files.readString(tables.resolve("table.json"))).getAsJsonObject();
         assertEquals(first.get("schemes"), second.get("schemes"), "finished schemes are reported, not re-run");
 
+        assertEquals(0, run("--quick", "--scheme", "k2"), "one scheme");
+        JsonObject one = JsonParser.parseString(Files.readString(tables.resolve("table.json"))).getAsJsonObject();
+        assertEquals(first.get("schemes"), one.get("schemes"), "the table keeps the finished scheme not asked for");
+
         Files.writeString(definitions.resolve("lenet300.json"), DEFINITION.replace("\"steps\": 2}, \"epochs\"",
                 "\"steps\": 3}, \"epochs\""));
         StringWriter err = new StringWriter();
@@ -87,7 +91,8 @@ class ExperimentsCommandTest {
         assertTrue(err.toString().contains("--force"), err.toString());
         assertEquals(0, run("--quick", "--scheme", "k2", "--force"));
         JsonObject forced = JsonParser.parseString(Files.readString(tables.resolve("table.json"))).getAsJsonObject();
-        assertEquals(1, forced.getAsJsonArray("schemes").size(), "the table holds the schemes of this invocation");
+        assertEquals(1, forced.getAsJsonArray("schemes").size(),
+                "a scheme that ran under another definition is left out of the table");
     }
 
     private static int run(String... args) {

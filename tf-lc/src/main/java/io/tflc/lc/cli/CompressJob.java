@@ -10,6 +10,7 @@ import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
+import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.report.TensorBoardListener;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
@@ -31,15 +32,11 @@ public final class CompressJob {
     private CompressJob() {
     }
 
-    /** What a run produced: its report and the bytes on disk of the original, DC and LC models. */
-    public record Outcome(LcReport report, ReportWriter.Sizes sizes) {
-    }
-
     /**
      * @param resume continue from the checkpoint in the output folder, if there is one
      * @param force start over even though an earlier run wrote to the output folder
      */
-    public static Outcome run(Plan plan, String fingerprint, String title, boolean resume, boolean force,
+    public static RunSummary run(Plan plan, String fingerprint, String title, boolean resume, boolean force,
                               LcRun.Listener listener) throws IOException {
         Path output = plan.output();
         boolean earlier = Files.exists(output.resolve("report.json"))
@@ -73,7 +70,7 @@ public final class CompressJob {
         return pruned;
     }
 
-    private static Outcome compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
+    private static RunSummary compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
                                      Dataset test, String fingerprint, LcRun.Listener listener) throws IOException {
         Path output = plan.output();
         List<Task> tasks = new ArrayList<>();
@@ -93,7 +90,7 @@ public final class CompressJob {
                 directCompressionSize(model, stored(tasks, run.directThetas()), output),
                 SavedModelSize.of(output.resolve("model")));
         ReportWriter.write(report, output, title, sizes);
-        return new Outcome(report, sizes);
+        return new RunSummary(report, sizes);
     }
 
     private static List<ModelExporter.CompressedTask> stored(List<Task> tasks, List<Theta> thetas) {

@@ -46,6 +46,36 @@ public final class ReportWriter {
         }
     }
 
+    /**
+     * The report and sizes a finished run wrote to {@code folder}'s {@code report.json}, or null when there is none
+     * (or it has no sizes: reports of runs that exported nothing).
+     */
+    public static RunSummary read(Path folder) throws IOException {
+        Path file = folder.resolve("report.json");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            if (!root.has("size")) {
+                return null;
+            }
+            List<Row> rows = new java.util.ArrayList<>();
+            rows.add(GSON.fromJson(root.get("reference"), Row.class));
+            rows.add(GSON.fromJson(root.get("direct_compression"), Row.class));
+            for (var step : root.getAsJsonArray("steps")) {
+                rows.add(GSON.fromJson(step, Row.class));
+            }
+            JsonObject size = root.getAsJsonObject("size");
+            return new RunSummary(new LcReport(rows), new Sizes(
+                    GSON.fromJson(size.get("original_bytes"), SavedModelSize.class),
+                    GSON.fromJson(size.get("direct_compression_bytes"), SavedModelSize.class),
+                    GSON.fromJson(size.get("compressed_bytes"), SavedModelSize.class)));
+        } catch (RuntimeException e) {
+            throw new IOException(file + " cannot be read as an LC report: " + e.getMessage(), e);
+        }
+    }
+
     static String json(LcReport report, String title, Sizes sizes) {
         JsonObject root = new JsonObject();
         root.addProperty("title", title);

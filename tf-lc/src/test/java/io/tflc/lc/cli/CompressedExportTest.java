@@ -13,6 +13,7 @@ import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.lc.plan.PlanParser;
+import io.tflc.lc.report.RunSummary;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
@@ -60,7 +61,7 @@ class CompressedExportTest {
                   "l_step": {"epochs": 1, "batch_size": 128, "lr0": 0.02},
                   "output": "run"
                 }""".formatted(TEST_IMAGES));
-        CompressJob.Outcome outcome = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
+        RunSummary outcome = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
                 "export", false, false, new LcRun.Listener() { });
         LcReport report = outcome.report();
         Path compressed = dir.resolve("run").resolve("model");
