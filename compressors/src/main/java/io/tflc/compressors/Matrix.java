@@ -100,6 +100,7 @@ public final class Matrix implements java.io.Serializable {
         if (rows == 0 || cols == 0 || other.cols == 0) {
             return zeros(rows, other.cols);
         }
+        NativeBlas.ready();
         try (INDArray a = Nd4j.create(data, new long[] {rows, cols}, DataType.DOUBLE);
              INDArray b = Nd4j.create(other.data, new long[] {other.rows, other.cols}, DataType.DOUBLE);
              INDArray c = a.mmul(b);

@@ -1,6 +1,7 @@
 package io.tflc.compressors.id;
 
 import io.tflc.compressors.Matrix;
+import io.tflc.compressors.NativeBlas;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -34,6 +35,7 @@ public record PivotedQr(Matrix r, int[] pivots, Matrix q) {
         double[] a = z.toArray();
         int[] jpvt = new int[n];
         double[] tau = new double[Math.max(p, 1)];
+        NativeBlas.ready();
         int info = openblas.LAPACKE_dgeqp3(openblas.LAPACK_ROW_MAJOR, m, n, a, n, jpvt, tau);
         if (info != 0) {
             throw new ArithmeticException("pivoted QR of a " + z.shape() + " matrix failed (LAPACK dgeqp3 info=" + info

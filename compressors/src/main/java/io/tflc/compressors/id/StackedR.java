@@ -1,6 +1,7 @@
 package io.tflc.compressors.id;
 
 import io.tflc.compressors.Matrix;
+import io.tflc.compressors.NativeBlas;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -35,6 +36,7 @@ public final class StackedR {
         System.arraycopy(block, 0, a, kept * columns, block.length);
         int p = Math.min(m, columns);
         double[] tau = new double[p];
+        NativeBlas.ready();
         int info = openblas.LAPACKE_dgeqrf(openblas.LAPACK_ROW_MAJOR, m, columns, a, columns, tau);
         if (info != 0) {
             throw new ArithmeticException("QR of a block failed (LAPACK dgeqrf info=" + info + ")");

@@ -1,6 +1,7 @@
 package io.tflc.compressors.lowrank;
 
 import io.tflc.compressors.Matrix;
+import io.tflc.compressors.NativeBlas;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -28,6 +29,7 @@ public record Svd(Matrix u, double[] s, Matrix vt) {
         double[] s = new double[p];
         double[] u = new double[m * p];
         double[] vt = new double[p * n];
+        NativeBlas.ready();
         int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, a, n, s, u, p, vt, n);
         if (info != 0) {
             throw new ArithmeticException("SVD of a " + x.shape() + " matrix failed (LAPACK dgesdd info=" + info
