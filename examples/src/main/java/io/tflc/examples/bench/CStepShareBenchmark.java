@@ -106,18 +106,13 @@ final class CStepShareBenchmark {
     }
 
     private static List<Task> tasks(ExperimentDefinition definition, ExperimentDefinition.Scheme scheme,
-                                    TrainableModel model) throws java.io.IOException {
-        Path file = Files.createTempFile("tflc-bench-plan", ".json");
-        try {
-            Files.writeString(file, definition.plan(scheme, Path.of("unused"), Path.of("unused"), false).toString());
-            Plan plan = PlanParser.parse(file);
-            List<Task> tasks = new ArrayList<>();
-            for (TaskSpec spec : plan.tasks()) {
-                tasks.addAll(spec.resolve(model));
-            }
-            return tasks;
-        } finally {
-            Files.deleteIfExists(file);
+                                    TrainableModel model) {
+        Plan plan = PlanParser.parse(definition.plan(scheme, Path.of("unused"), Path.of("unused"), false),
+                Path.of("."));
+        List<Task> tasks = new ArrayList<>();
+        for (TaskSpec spec : plan.tasks()) {
+            tasks.addAll(spec.resolve(model));
         }
+        return tasks;
     }
 }

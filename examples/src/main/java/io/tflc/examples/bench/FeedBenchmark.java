@@ -126,6 +126,6 @@ final class FeedBenchmark {
     private static void assign(TrainableModel model, Ops fill, VarHandleOp variable, TType value) {
         Operand<?> fed = fill.placeholder(value.type());
         Op op = fill.assignVariableOp(variable, fed);
-        model.session().runner().feed(fed, value).addTarget(op).run();
+        model.session().runner().feed(fed, value).addTarget(op).run().close();
     }
 }

@@ -39,10 +39,8 @@ class ExperimentDefinitionsTest {
             try (TrainableModel model = ReferenceModels.build(definition.model(), 1)) {
                 for (boolean quick : new boolean[] {false, true}) {
                     for (ExperimentDefinition.Scheme scheme : definition.schemes()) {
-                        Path planFile = dir.resolve(definition.model() + "-" + scheme.name() + "-" + quick + ".json");
-                        Files.writeString(planFile, definition.plan(scheme, dir.resolve("reference"),
-                                dir.resolve("out"), quick).toString());
-                        Plan plan = PlanParser.parse(planFile);
+                        Plan plan = PlanParser.parse(definition.plan(scheme, dir.resolve("reference"),
+                                dir.resolve("out"), quick), dir);
                         List<Task> tasks = new ArrayList<>();
                         for (TaskSpec spec : plan.tasks()) {
                             tasks.addAll(spec.resolve(model));

@@ -48,7 +48,8 @@ public final class PlanParser {
         }
     }
 
-    static Plan parse(JsonElement root, Path base) {
+    /** A plan given as JSON rather than a file; relative paths in it are relative to {@code base}. */
+    public static Plan parse(JsonElement root, Path base) {
         Fields plan = new Fields(root, "");
         Fields model = new Fields(plan.element("model"), "model");
         Plan.Model m = new Plan.Model(base.resolve(model.string("savedmodel")),
