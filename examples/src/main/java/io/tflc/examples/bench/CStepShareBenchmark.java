@@ -10,11 +10,9 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
-import io.tflc.lc.lstep.Optimizer;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskSpec;
-import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.TrainableModel;
 import java.nio.file.Files;
@@ -56,12 +54,8 @@ final class CStepShareBenchmark {
                 for (ExperimentDefinition.Scheme scheme : definition.schemes()) {
                     schemes.add(tasks(definition, scheme, model));
                 }
-                List<String> kernels = model.weights().stream().map(ModelWeight::name)
-                        .filter(w -> w.endsWith("kernel")).toList();
-                LStepGraph lstep = new LStepGraph(model, kernels, new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
-                lstep.setLearningRate(1e-3);
-                Map<String, float[]> weights = model.access().read(kernels);
-                lstep.setPenalty(MU, weights);
+                Map<String, float[]> weights = model.access().readAll();
+                LStepGraph lstep = PenalizedLStep.on(model, MU);
                 SplittableRandom random = new SplittableRandom(1);
                 lstep.epoch(batches, data.shuffledIndices(random), () -> { });
                 Sample epoch = new Sample(REPETITIONS);

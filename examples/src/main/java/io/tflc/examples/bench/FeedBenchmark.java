@@ -4,8 +4,6 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
-import io.tflc.lc.lstep.Optimizer;
-import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
 import java.util.List;
@@ -62,11 +60,7 @@ final class FeedBenchmark {
         x = layers.dense("dense_1", x, 100, true);
         try (TrainableModel model = layers.build(input, layers.dense("dense_2", x, 10, false), batchLabels);
              Minibatches batches = new Minibatches(train, BATCH)) {
-            List<String> kernels = model.weights().stream().map(ModelWeight::name).filter(w -> w.endsWith("kernel"))
-                    .toList();
-            LStepGraph lstep = new LStepGraph(model, kernels, new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
-            lstep.setLearningRate(0.01);
-            lstep.setPenalty(1e-2, model.access().read(kernels));
+            LStepGraph lstep = PenalizedLStep.on(model, 1e-2);
             Op advance = tf.withControlDependencies(List.of(lstep.trainOp()))
                     .assignAddVariableOp(cursor, tf.constant(1));
             Ops fill = tf.withSubScope("fill");
@@ -77,33 +71,15 @@ final class FeedBenchmark {
             }
 
             SplittableRandom random = new SplittableRandom(1);
-            fedEpoch(lstep, batches, train.shuffledIndices(random));
-            inGraphEpoch(model, lstep, fill, permutation, cursor, advance, train.shuffledIndices(random),
-                    batches.count());
-            Sample fed = new Sample(REPETITIONS);
-            Sample inGraph = new Sample(REPETITIONS);
-            Sample ratio = new Sample(REPETITIONS);
-            for (int r = 0; r < REPETITIONS; r++) {
-                int[] order = train.shuffledIndices(random);
-                long t0 = System.nanoTime();
-                fedEpoch(lstep, batches, order);
-                long t1 = System.nanoTime();
-                inGraphEpoch(model, lstep, fill, permutation, cursor, advance, order, batches.count());
-                long t2 = System.nanoTime();
-                fed.add((t1 - t0) / 1e9);
-                inGraph.add((t2 - t1) / 1e9);
-                ratio.add((double) (t1 - t0) / (t2 - t1));
-            }
+            Paired epochs = Paired.time(REPETITIONS, () -> train.shuffledIndices(random),
+                    order -> inGraphEpoch(model, lstep, fill, permutation, cursor, advance, order, batches.count()),
+                    order -> lstep.epoch(batches, order, () -> { }));
             System.out.printf(Locale.ROOT, "LeNet300 L-step epoch (60,000 images, batch 128), medians of %d "
                             + "(min–max):%n  fed from Java     %s s%n  data in the graph %s s%n"
-                            + "  ratio fed/in-graph %s (goal ≤ 1.10)%n", REPETITIONS, fed.format("%.3f"),
-                    inGraph.format("%.3f"), ratio.format("%.3f"));
+                            + "  ratio fed/in-graph %s (goal ≤ 1.10)%n", REPETITIONS, epochs.second().format("%.3f"),
+                    epochs.first().format("%.3f"), epochs.ratio().format("%.3f"));
         }
         return 0;
-    }
-
-    private static void fedEpoch(LStepGraph lstep, Minibatches batches, int[] order) {
-        lstep.epoch(batches, order, () -> { });
     }
 
     /** The same updates, in the same order, each a run without feeds; the cursor moves on after every update. */

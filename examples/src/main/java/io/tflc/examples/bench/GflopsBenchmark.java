@@ -5,9 +5,7 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
-import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.Flops;
-import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
 import java.util.List;
 import java.util.Locale;
@@ -45,11 +43,7 @@ final class GflopsBenchmark {
                      Minibatches batches = new Minibatches(train, 128)) {
                     double flopsPerExample = 3.0 * model.weights().stream()
                             .mapToLong(w -> Flops.perExample(model, w)).sum();
-                    List<String> kernels = model.weights().stream().map(ModelWeight::name)
-                            .filter(w -> w.endsWith("kernel")).toList();
-                    LStepGraph lstep = new LStepGraph(model, kernels, new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
-                    lstep.setLearningRate(1e-3);
-                    lstep.setPenalty(1e-2, model.access().read(kernels));
+                    LStepGraph lstep = PenalizedLStep.on(model, 1e-2);
                     SplittableRandom random = new SplittableRandom(1);
                     lstep.epoch(batches, train.shuffledIndices(random), () -> { });
                     matMulSeconds(session, product);

@@ -6,7 +6,6 @@ import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
-import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
 import java.util.List;
 import java.util.Locale;
@@ -33,32 +32,16 @@ final class LStepBenchmark {
              Minibatches plainBatches = new Minibatches(train, 128);
              Minibatches lcBatches = new Minibatches(train, 128)) {
             LStepGraph plain = new LStepGraph(plainModel, List.of(), new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
-            List<String> kernels = lcModel.weights().stream().map(ModelWeight::name).filter(n -> n.endsWith("kernel"))
-                    .toList();
-            LStepGraph lc = new LStepGraph(lcModel, kernels, new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
             plain.setLearningRate(0.01);
-            lc.setLearningRate(0.01);
-            lc.setPenalty(1e-2, lcModel.access().read(kernels));
+            LStepGraph lc = PenalizedLStep.on(lcModel, 1e-2);
             SplittableRandom random = new SplittableRandom(1);
-            plain.epoch(plainBatches, train.shuffledIndices(random), () -> { });
-            lc.epoch(lcBatches, train.shuffledIndices(random), () -> { });
-            Sample plainSeconds = new Sample(REPETITIONS);
-            Sample lcSeconds = new Sample(REPETITIONS);
-            Sample ratios = new Sample(REPETITIONS);
-            for (int r = 0; r < REPETITIONS; r++) {
-                int[] order = train.shuffledIndices(random);
-                long t0 = System.nanoTime();
-                plain.epoch(plainBatches, order, () -> { });
-                long t1 = System.nanoTime();
-                lc.epoch(lcBatches, order, () -> { });
-                long t2 = System.nanoTime();
-                plainSeconds.add((t1 - t0) / 1e9);
-                lcSeconds.add((t2 - t1) / 1e9);
-                ratios.add((double) (t2 - t1) / (t1 - t0));
-            }
+            Paired epochs = Paired.time(REPETITIONS, () -> train.shuffledIndices(random),
+                    order -> plain.epoch(plainBatches, order, () -> { }),
+                    order -> lc.epoch(lcBatches, order, () -> { }));
             System.out.printf(Locale.ROOT, "%s epoch (60,000 images, batch 128), medians of %d (min–max):%n"
                             + "  plain training      %s s%n  L-step with penalty %s s%n  ratio %s (goal ≤ 1.05)%n",
-                    name, REPETITIONS, plainSeconds.format("%.3f"), lcSeconds.format("%.3f"), ratios.format("%.3f"));
+                    name, REPETITIONS, epochs.first().format("%.3f"), epochs.second().format("%.3f"),
+                    epochs.ratio().format("%.3f"));
             OpProfile plainProfile = new OpProfile();
             OpProfile lcProfile = new OpProfile();
             for (int r = 0; r < TRACED_STEPS; r++) {
