@@ -82,6 +82,9 @@ public final class ExperimentsCommand implements Callable<Integer> {
         }
         Path reference = runs.resolve("reference-" + definition.model());
         trainReferenceIfMissing(definition, reference);
+        // Schedule, L-step, data and seed are the definition's, the same for every scheme.
+        String setup = setup(definition, PlanParser.parse(
+                definition.plan(definition.schemes().get(0), reference, runs, quick), runs));
         List<SchemeResult> done = new ArrayList<>();
         int started = 0;
         for (ExperimentDefinition.Scheme scheme : definition.schemes()) {
@@ -97,12 +100,9 @@ public final class ExperimentsCommand implements Callable<Integer> {
                 summary = samePlan(output, planContent) ? ReportWriter.read(output) : null;
             }
             if (summary != null) {
-                var report = summary.report();
-                done.add(new SchemeResult(scheme.name(), scheme.label(), report.reference(),
-                        report.directCompression(), report.finalRow(), summary.sizes().original(),
-                        summary.sizes().directCompression(), summary.sizes().compressed()));
-                new ResultsTable(definition.title(), command(definition.model()), LocalDate.now().toString(),
-                        setup(definition, PlanParser.parse(output.resolve("plan.json"))), done).write(tableFolder);
+                done.add(SchemeResult.of(scheme, summary));
+                new ResultsTable(definition.title(), command(definition.model()), LocalDate.now().toString(), setup,
+                        done).write(tableFolder);
             }
         }
         System.out.println("\ntables: " + tableFolder.normalize().resolve("table.md"));

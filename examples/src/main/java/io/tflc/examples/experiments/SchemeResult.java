@@ -1,6 +1,7 @@
 package io.tflc.examples.experiments;
 
 import io.tflc.lc.algorithm.Row;
+import io.tflc.lc.report.RunSummary;
 import io.tflc.savedmodels.SavedModelSize;
 import java.util.stream.Collectors;
 
@@ -10,6 +11,13 @@ import java.util.stream.Collectors;
  */
 record SchemeResult(String name, String label, Row reference, Row directCompression, Row lc,
                     SavedModelSize referenceBytes, SavedModelSize directCompressionBytes, SavedModelSize lcBytes) {
+
+    /** The rows and sizes a scheme's LC run reported. */
+    static SchemeResult of(ExperimentDefinition.Scheme scheme, RunSummary run) {
+        var report = run.report();
+        return new SchemeResult(scheme.name(), scheme.label(), report.reference(), report.directCompression(),
+                report.finalRow(), run.sizes().original(), run.sizes().directCompression(), run.sizes().compressed());
+    }
 
     /** What Θ is, task by task (e.g. "dense/kernel: rank 18"). */
     static String detail(Row row) {

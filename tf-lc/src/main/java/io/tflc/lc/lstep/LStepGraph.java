@@ -51,7 +51,7 @@ public final class LStepGraph {
     private final Operand<TFloat32> penalty;
     private final Op train;
     private final WeightAccess state;
-    private final List<String> targetNames = new ArrayList<>();
+    private final List<String> scaledTargetNames = new ArrayList<>();
     private final List<String> slotNames = new ArrayList<>();
     private final Optimizer optimizer;
 
@@ -90,7 +90,7 @@ public final class LStepGraph {
             ModelWeight w = model.weight(penalized.get(i));
             String name = "scaled_target_" + i;
             Operand<?> scaledTarget = variable(tf, name, w.shape(), variables);
-            targetNames.add(SCOPE + "/" + name);
+            scaledTargetNames.add(SCOPE + "/" + name);
             Operand<TFloat32> pull = tf.math.mul(muValue, tf.readVariableOp(w.handle(), TFloat32.class));
             Operand<TFloat32> negativeScaledTarget = tf.readVariableOp(scaledTarget, TFloat32.class);
             int k = weights.indexOf(w);
@@ -153,7 +153,7 @@ public final class LStepGraph {
             for (int j = 0; j < target.length; j++) {
                 negativeScaled[j] = (float) (-mu * target[j]);
             }
-            values.put(targetNames.get(i), negativeScaled);
+            values.put(scaledTargetNames.get(i), negativeScaled);
         }
         state.assign(values);
     }
