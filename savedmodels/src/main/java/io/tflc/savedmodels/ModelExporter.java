@@ -61,6 +61,21 @@ public final class ModelExporter {
     }
 
     /**
+     * The bytes on disk {@link #write} would produce, measured on a real export into a scratch folder under
+     * {@code scratchParent} that is deleted afterwards (for a Θ that is reported but not kept, e.g. DC's).
+     */
+    public static SavedModelSize sizeOf(TrainableModel model, List<CompressedTask> tasks, Path scratchParent)
+            throws IOException {
+        Path scratch = java.nio.file.Files.createTempDirectory(scratchParent, ".size");
+        try {
+            write(model, tasks, scratch.resolve("model"), false);
+            return SavedModelSize.of(scratch.resolve("model"));
+        } finally {
+            SavedModelWriter.deleteRecursively(scratch);
+        }
+    }
+
+    /**
      * Writes {@code model} with the weights of {@code tasks} stored compressed; the others keep the values the model
      * holds now.
      */

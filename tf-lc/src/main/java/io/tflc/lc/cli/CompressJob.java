@@ -86,9 +86,10 @@ public final class CompressJob {
         }
         run.applyCompressedWeights();
         ModelExporter.write(model, stored(tasks, run.thetas()), output.resolve("model"), true);
+        // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
+        SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
-                directCompressionSize(model, stored(tasks, run.directThetas()), output),
-                SavedModelSize.of(output.resolve("model")));
+                directCompression, SavedModelSize.of(output.resolve("model")));
         ReportWriter.write(report, output, title, sizes);
         return new RunSummary(report, sizes);
     }
@@ -100,25 +101,6 @@ public final class CompressJob {
                     tasks.get(t).form()));
         }
         return stored;
-    }
-
-    /**
-     * Bytes on disk DC's Θ would take, exported the same way as the LC model into a scratch folder that is then
-     * deleted: for rank selection or penalties DC stores something else than LC, so its size must be measured.
-     */
-    private static SavedModelSize directCompressionSize(TrainableModel model, List<ModelExporter.CompressedTask> dc,
-                                                        Path output) throws IOException {
-        Path scratch = Files.createTempDirectory(output, ".direct-compression");
-        try {
-            ModelExporter.write(model, dc, scratch.resolve("model"), false);
-            return SavedModelSize.of(scratch.resolve("model"));
-        } finally {
-            try (var files = Files.walk(scratch)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
     }
 
     /** The plan's train and test sets, scaled as the model expects. */
