@@ -1,5 +1,6 @@
 package io.tflc.compressors;
 
+import io.tflc.compressors.nativemath.NativeBlas;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,7 +1,8 @@
 package io.tflc.compressors.id;
 
+import io.tflc.compressors.Finite;
 import io.tflc.compressors.Matrix;
-import io.tflc.compressors.NativeBlas;
+import io.tflc.compressors.nativemath.NativeBlas;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -32,15 +33,17 @@ public record PivotedQr(Matrix r, int[] pivots, Matrix q) {
         int m = z.rows();
         int n = z.cols();
         int p = Math.min(m, n);
+        Finite.require(z, "the input of a pivoted QR");
         double[] a = z.toArray();
         int[] jpvt = new int[n];
         double[] tau = new double[Math.max(p, 1)];
         NativeBlas.ready();
         int info = openblas.LAPACKE_dgeqp3(openblas.LAPACK_ROW_MAJOR, m, n, a, n, jpvt, tau);
         if (info != 0) {
-            throw new ArithmeticException("pivoted QR of a " + z.shape() + " matrix failed (LAPACK dgeqp3 info=" + info
-                    + "); check the activations for NaN or infinity");
+            throw new ArithmeticException("the pivoted QR of a " + z.shape() + " matrix failed (LAPACK dgeqp3 info="
+                    + info + ")");
         }
+        NativeBlas.requireFiniteResult(a, "the pivoted QR of a " + z.shape() + " matrix (dgeqp3)");
         double[] r = new double[p * n];
         for (int i = 0; i < p; i++) {
             for (int j = i; j < n; j++) {
@@ -61,6 +64,7 @@ public record PivotedQr(Matrix r, int[] pivots, Matrix q) {
             if (info != 0) {
                 throw new ArithmeticException("forming Q failed (LAPACK dorgqr info=" + info + ")");
             }
+            NativeBlas.requireFiniteResult(reflectors, "forming the Q of a " + z.shape() + " matrix (dorgqr)");
             q = Matrix.of(m, p, reflectors);
         }
         return new PivotedQr(Matrix.of(p, n, r), pivots, q);

@@ -1,7 +1,8 @@
 package io.tflc.compressors.id;
 
+import io.tflc.compressors.Finite;
 import io.tflc.compressors.Matrix;
-import io.tflc.compressors.NativeBlas;
+import io.tflc.compressors.nativemath.NativeBlas;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -27,6 +28,7 @@ public final class StackedR {
             throw new IllegalArgumentException(blockRows + " rows of " + columns + " need " + (long) blockRows * columns
                     + " values, got " + block.length);
         }
+        Finite.require(block, columns, "a block of rows for a QR");
         int kept = r == null ? 0 : columns;
         int m = kept + blockRows;
         double[] a = new double[m * columns];
@@ -39,8 +41,9 @@ public final class StackedR {
         NativeBlas.ready();
         int info = openblas.LAPACKE_dgeqrf(openblas.LAPACK_ROW_MAJOR, m, columns, a, columns, tau);
         if (info != 0) {
-            throw new ArithmeticException("QR of a block failed (LAPACK dgeqrf info=" + info + ")");
+            throw new ArithmeticException("the QR of a block failed (LAPACK dgeqrf info=" + info + ")");
         }
+        NativeBlas.requireFiniteResult(a, "the QR of a " + m + "×" + columns + " block (dgeqrf)");
         double[] next = new double[columns * columns];
         for (int i = 0; i < p; i++) {
             for (int j = i; j < columns; j++) {

@@ -1,12 +1,13 @@
 package io.tflc.compressors.lowrank;
 
+import io.tflc.compressors.Finite;
 import io.tflc.compressors.Matrix;
-import io.tflc.compressors.NativeBlas;
+import io.tflc.compressors.nativemath.NativeBlas;
 import org.bytedeco.openblas.global.openblas;
 
 /**
  * Thin singular value decomposition X = U·diag(s)·Vᵀ in double precision, by LAPACK's divide-and-conquer
- * {@code dgesdd} from the OpenBLAS that ND4J ships.
+ * {@code dgesdd} from the OpenBLAS that ND4J ships. NaN in or out is reported, never passed on.
  *
  * <p>Why not ND4J's own wrapper: it offers only {@code gesvd} with full square factors (with thin ones it crashed
  * the JVM, and ND4J's Svd op could not infer its output shape, DESIGN §6); computing the full 784×784 factor of a
@@ -25,6 +26,7 @@ public record Svd(Matrix u, double[] s, Matrix vt) {
         if (p == 0) {
             return new Svd(Matrix.zeros(m, 0), new double[0], Matrix.zeros(0, n));
         }
+        Finite.require(x, "the input of an SVD");
         double[] a = x.toArray();
         double[] s = new double[p];
         double[] u = new double[m * p];
@@ -32,10 +34,13 @@ public record Svd(Matrix u, double[] s, Matrix vt) {
         NativeBlas.ready();
         int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, a, n, s, u, p, vt, n);
         if (info != 0) {
-            throw new ArithmeticException("SVD of a " + x.shape() + " matrix failed (LAPACK dgesdd info=" + info
-                    + (info > 0 ? ": did not converge" : ": bad argument " + -info)
-                    + "); check the weights for NaN or infinity");
+            throw new ArithmeticException("the SVD of a " + x.shape() + " matrix failed (LAPACK dgesdd info=" + info
+                    + (info > 0 ? ": did not converge)" : ": bad argument " + -info + ")"));
         }
+        String what = "the SVD of a " + x.shape() + " matrix (dgesdd)";
+        NativeBlas.requireFiniteResult(s, what);
+        NativeBlas.requireFiniteResult(u, what);
+        NativeBlas.requireFiniteResult(vt, what);
         return new Svd(Matrix.of(m, p, u), s, Matrix.of(p, n, vt));
     }
 

@@ -1,8 +1,9 @@
-package io.tflc.compressors;
+package io.tflc.compressors.nativemath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tflc.compressors.Matrix;
 import io.tflc.compressors.lowrank.Svd;
 import org.bytedeco.openblas.global.openblas;
 import org.junit.jupiter.api.Test;
