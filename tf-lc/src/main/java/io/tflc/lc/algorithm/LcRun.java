@@ -2,8 +2,10 @@ package io.tflc.lc.algorithm;
 
 import io.tflc.compressors.AdditiveSum;
 import io.tflc.compressors.CStep;
+import io.tflc.compressors.Finite;
 import io.tflc.compressors.LowRankFactors;
 import io.tflc.compressors.Matrix;
+import io.tflc.compressors.NonFiniteException;
 import io.tflc.compressors.Quantized;
 import io.tflc.compressors.SparseFactors;
 import io.tflc.compressors.SparseValues;
@@ -124,7 +126,8 @@ public final class LcRun {
                 theta = new Theta[tasks.size()];
                 lambda = new Matrix[tasks.size()];
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
-                    theta[t] = tasks.get(t).compression().compress(reference[t], CStep.direct(schedule.mu0()));
+                    theta[t] = cStep(t, reference[t], CStep.direct(schedule.mu0()),
+                            "in the reference model (direct compression)");
                     lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
                 });
                 directTheta = List.of(theta);
@@ -148,7 +151,8 @@ public final class LcRun {
                 final int step = j + 1;
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
                     Matrix x = w[t].minus(scaled(lambda[t], 1 / mu));
-                    theta[t] = tasks.get(t).compression().compress(x, CStep.of(mu, step, theta[t]));
+                    theta[t] = cStep(t, x, CStep.of(mu, step, theta[t]), "after the L-step of LC step " + step
+                            + " (μ=" + mu + ")");
                     lambda[t] = lambda[t].minus(scaled(w[t].minus(theta[t].decompress()), mu));
                 });
                 emit(rows, nested(lstep, trainEval, testEval, "lc", step, mu, lr, w));
@@ -156,6 +160,35 @@ public final class LcRun {
             }
         }
         return new LcReport(rows);
+    }
+
+    /**
+     * One task's C-step Θ = Π(x), with the numbers going in and coming out checked: a NaN or a failure is reported
+     * with the task, its weights and the LC step ({@code when}), not as a LAPACK code or a silently wrong model.
+     */
+    private Theta cStep(int t, Matrix x, CStep step, String when) {
+        Task task = tasks.get(t);
+        String weights = "task " + task.name() + " (" + String.join(", ", task.weights()) + ")";
+        try {
+            Finite.require(x, "the weights of " + weights + " " + when);
+        } catch (NonFiniteException e) {
+            throw new CStepException(e.getMessage() + (step.lcStep() == 0
+                    ? "; the model holds non-finite weights: check the SavedModel"
+                    : "; the L-step diverged: lower lr0 or the μ growth in the plan"), e);
+        }
+        Theta result;
+        try {
+            result = task.compression().compress(x, step);
+        } catch (ArithmeticException e) {
+            throw new CStepException("the C-step of " + weights + " " + when + " failed: " + e.getMessage(), e);
+        }
+        try {
+            Finite.require(result.decompress(), "the C-step (" + task.compression().describe() + ") of " + weights
+                    + " " + when + " returned non-finite values");
+        } catch (NonFiniteException e) {
+            throw new CStepException(e.getMessage(), e);
+        }
+        return result;
     }
 
     private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {

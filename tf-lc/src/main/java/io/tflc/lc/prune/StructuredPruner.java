@@ -1,7 +1,9 @@
 package io.tflc.lc.prune;
 
-import io.tflc.compressors.Precision;
+import io.tflc.compressors.Finite;
 import io.tflc.compressors.Matrix;
+import io.tflc.compressors.NonFiniteException;
+import io.tflc.compressors.Precision;
 import io.tflc.compressors.id.Interpolation;
 import io.tflc.compressors.id.PivotedQr;
 import io.tflc.compressors.id.StackedR;
@@ -58,6 +60,7 @@ public final class StructuredPruner {
         Map<String, StackedR> stacks = new LinkedHashMap<>();
         layers.forEach(l -> stacks.put(l.kernel(), new StackedR(l.units())));
         try (Minibatches batches = new Minibatches(data, 100)) {
+            long[] examples = {0};
             batches.forEachInOrder(batch -> {
                 Session.Runner runner = model.session().runner().feed(model.input(), batch.features());
                 layers.forEach(l -> runner.fetch(l.z()));
@@ -67,13 +70,25 @@ public final class StructuredPruner {
                         float[] values = new float[Math.toIntExact(z.shape().size())];
                         z.asRawTensor().data().asFloats().read(values);
                         double[] rows = Precision.toDoubles(values);
-                        int units = layers.get(i).units();
-                        stacks.get(layers.get(i).kernel()).add(rows, rows.length / units);
+                        PrunableLayer layer = layers.get(i);
+                        requireFinite(rows, layer, examples[0], batch.size());
+                        stacks.get(layer.kernel()).add(rows, rows.length / layer.units());
                     }
                 }
+                examples[0] += batch.size();
             });
         }
         stacks.forEach((kernel, stack) -> qr.put(kernel, PivotedQr.of(stack.r())));
+    }
+
+    /** Z of {@code layer} on images {@code first + 1}…{@code first + count}, checked before it reaches LAPACK. */
+    private static void requireFinite(double[] z, PrunableLayer layer, long first, int count) {
+        try {
+            Finite.require(z, layer.units(), "the activations of " + layer.kernel() + "'s units (what "
+                    + layer.nextKernel() + " receives) on pruning images " + (first + 1) + "–" + (first + count));
+        } catch (NonFiniteException e) {
+            throw new NonFiniteException(e.getMessage() + "; check the model's weights and the input scale");
+        }
     }
 
     public List<PrunableLayer> layers() {
