@@ -44,7 +44,21 @@ public final class NativeLibrariesProbe {
         Matrix rank1 = new FixedRank(1).compress(m, CStep.direct(1)).decompress();
         // Singular values 4 and 2: the best rank-1 error is 2² = 4.
         check(Math.abs(m.squaredDistance(rank1) - 4) < 1e-9, "LAPACK truncated SVD error " + m.squaredDistance(rank1));
-        System.out.println("nd4j ok: gemm and LAPACK SVD");
+        System.out.println("nd4j ok: gemm and LAPACK SVD on " + openBlasLibraries());
+    }
+
+    /**
+     * The OpenBLAS libraries mapped into this process: one, from the pinned openblas jar, proves that ND4J's gemm and
+     * tf-lc's LAPACK calls run on the same, checked library and not on the one ND4J was built with.
+     */
+    private static java.util.Set<String> openBlasLibraries() {
+        try (java.util.stream.Stream<String> maps = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                    .filter(path -> path.contains("libopenblas"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void tensorflow() {

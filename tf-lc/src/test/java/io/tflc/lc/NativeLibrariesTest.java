@@ -3,6 +3,7 @@ package io.tflc.lc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflc.compressors.nativemath.NativeBlas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * TF Java needs javacpp 1.5.10 and ND4J M2.1 brings 1.5.7; with the 1.5.7 natives on the class path ND4J failed
  * to start when initialised before TF. The parent POM keeps only javacpp 1.5.10. This test proves the result in
- * both initialisation orders, each in a fresh JVM (native libraries load once per process).
+ * both initialisation orders, each in a fresh JVM (native libraries load once per process), and that the process maps
+ * one OpenBLAS, the version pinned in the parent POM, which serves ND4J and tf-lc's LAPACK calls alike (issue 12).
  */
 class NativeLibrariesTest {
 
@@ -35,6 +37,9 @@ class NativeLibrariesTest {
         assertTrue(finished, "probe timed out:\n" + output);
         assertEquals(0, process.exitValue(), "probe failed:\n" + output);
         assertTrue(output.contains("nd4j ok") && output.contains("tf ok"), output);
+        String libraries = output.substring(output.indexOf("nd4j ok")).lines().findFirst().orElseThrow();
+        assertTrue(libraries.matches(".*on \\[[^,]*openblas-" + NativeBlas.version().replace(".", "\\.")
+                + "[^,]*libopenblas\\.so\\.0]"), "one OpenBLAS, the pinned one: " + libraries);
         assertTrue(output.indexOf(order.startsWith("nd4j") ? "nd4j ok" : "tf ok")
                 < output.indexOf(order.startsWith("nd4j") ? "tf ok" : "nd4j ok"), "ran in the wrong order:\n" + output);
     }

@@ -46,6 +46,8 @@ class LcRunTest {
             double reference0 = report.reference().testError();
             double dc = report.directCompression().testError();
             double lc = report.finalRow().testError();
+            System.out.printf("1-bit LC run: test error reference %.2f%%, DC %.2f%%, LC %.2f%%%n", 100 * reference0,
+                    100 * dc, 100 * lc);
             assertTrue(lc < dc - 0.02, "LC " + lc + " should beat DC " + dc + " (reference " + reference0 + ")");
             assertTrue(report.finalRow().compressionRatio() > 20, "1-bit kernels: " + report.finalRow().compressionRatio());
             List<Row.TaskRow> first = report.steps().get(0).tasks();

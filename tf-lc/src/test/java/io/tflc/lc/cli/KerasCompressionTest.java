@@ -38,6 +38,8 @@ class KerasCompressionTest {
         }
         double reference = report.reference().testError();
         double lc = report.finalRow().testError();
+        System.out.printf("%s: test error original %.2f%%, DC %.2f%%, LC %.2f%%%n", name, 100 * reference,
+                100 * report.directCompression().testError(), 100 * lc);
         assertTrue(lc <= reference + 0.005, name + ": LC error " + lc + " vs original " + reference);
         assertTrue(report.directCompression().testError() > lc, "LC improves on direct compression");
         assertTrue(Files.exists(out.resolve("run").resolve("model").resolve("saved_model.pb")));

@@ -39,6 +39,7 @@ class LStepGraphTest {
                 lstep.epoch(trainBatches, train.shuffledIndices(random), () -> { });
             }
             double after = lstep.evaluate(testBatches).error();
+            System.out.printf("L-step training: test error %.2f%% → %.2f%%%n", 100 * before, 100 * after);
             assertTrue(before > 0.7, "an untrained model is near chance: " + before);
             assertTrue(after < 0.25, "two epochs on 6,000 images reach < 25% error: " + after);
         }
