@@ -48,8 +48,8 @@ public final class NativeLibrariesProbe {
     }
 
     /**
-     * The OpenBLAS libraries mapped into this process: one, from the pinned openblas jar, proves that ND4J's gemm and
-     * tf-lc's LAPACK calls run on the same, checked library and not on the one ND4J was built with.
+     * The OpenBLAS libraries mapped into this process; all from the pinned openblas jar proves that ND4J's gemm and
+     * tf-lc's LAPACK calls run on the checked library and not on the one ND4J was built with.
      */
     private static java.util.Set<String> openBlasLibraries() {
         try (java.util.stream.Stream<String> maps = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
