@@ -3,6 +3,14 @@ package io.tflc.lc;
 import io.tflc.compressors.CStep;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.lowrank.FixedRank;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -51,13 +59,13 @@ public final class NativeLibrariesProbe {
      * The OpenBLAS libraries mapped into this process; all from the pinned openblas jar proves that ND4J's gemm and
      * tf-lc's LAPACK calls run on the checked library and not on the one ND4J was built with.
      */
-    private static java.util.Set<String> openBlasLibraries() {
-        try (java.util.stream.Stream<String> maps = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+    private static Set<String> openBlasLibraries() {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
             return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
                     .filter(path -> path.contains("libopenblas"))
-                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+                    .collect(Collectors.toCollection(TreeSet::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

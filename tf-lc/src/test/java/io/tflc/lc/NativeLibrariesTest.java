@@ -3,12 +3,11 @@ package io.tflc.lc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflc.compressors.nativemath.FreshJvm;
 import io.tflc.compressors.nativemath.NativeBlas;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,19 +23,11 @@ class NativeLibrariesTest {
     @ParameterizedTest
     @ValueSource(strings = {"nd4j,tf", "tf,nd4j"})
     void bothLibrariesWorkInEitherOrder(String order) throws IOException, InterruptedException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, NativeLibrariesProbe.class.getName()));
-        command.addAll(List.of(order.split(",")));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        assertTrue(finished, "probe timed out:\n" + output);
-        assertEquals(0, process.exitValue(), "probe failed:\n" + output);
+        FreshJvm.Outcome probe = FreshJvm.run(NativeLibrariesProbe.class, Map.of(), Duration.ofMinutes(5),
+                order.split(","));
+        String output = probe.output();
+        assertTrue(probe.finished(), "probe timed out:\n" + output);
+        assertEquals(0, probe.exitCode(), "probe failed:\n" + output);
         assertTrue(output.contains("nd4j ok") && output.contains("tf ok"), output);
         String libraries = output.substring(output.indexOf("nd4j ok")).lines().findFirst().orElseThrow();
         String mapped = libraries.substring(libraries.indexOf('[') + 1, libraries.lastIndexOf(']'));

@@ -1,6 +1,6 @@
 package io.tflc.compressors.nativemath;
 
-import java.util.Optional;
+import io.tflc.compressors.Finite;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -33,11 +33,10 @@ public final class NativeBlas {
      * a wrong kernel does; {@code what} names the computation ("the SVD of a 784×300 matrix").
      */
     public static void requireFiniteResult(double[] result, String what) {
-        for (double v : result) {
-            if (!Double.isFinite(v)) {
-                throw new NativeMathException(NativeMathCheck.describeFailure(what + " returned " + v
-                        + " from finite input"));
-            }
+        int i = Finite.firstNonFinite(result);
+        if (i >= 0) {
+            throw new NativeMathException(NativeMathCheck.describeFailure(what + " returned " + result[i]
+                    + " from finite input"));
         }
     }
 
@@ -50,11 +49,6 @@ public final class NativeBlas {
         } catch (ReflectiveOperationException e) {
             return "(unknown version)";
         }
-    }
-
-    /** The core type (kernel set) OpenBLAS chose on this CPU, when it could be found (see {@link OpenBlasCore}). */
-    public static Optional<String> coreName() {
-        return OpenBlasCore.detect();
     }
 
     /** The holder idiom: the JVM runs this once, thread-safely, at the first {@link #ready()}. */

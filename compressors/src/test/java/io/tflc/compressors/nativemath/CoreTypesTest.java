@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,26 +54,13 @@ class CoreTypesTest {
 
     /** The probe's results under {@code coreType} (null: OpenBLAS's own choice), which must be the core that ran. */
     private static Map<String, double[]> run(String coreType) throws IOException, InterruptedException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // To a file: the results (hundreds of KB) would fill a pipe nobody reads while waiting for the process.
-        Path log = Files.createTempFile("native-math-probe", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, NativeMathProbe.class.getName()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OPENBLAS_VERBOSE", "2");
-        if (coreType == null) {
-            builder.environment().remove("OPENBLAS_CORETYPE");
-        } else {
-            builder.environment().put("OPENBLAS_CORETYPE", coreType);
-        }
-        Process process = builder.start();
-        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
-        if (!finished) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log);
-        Files.delete(log);
-        assertTrue(finished, "probe timed out:\n" + output);
-        assertEquals(0, process.exitValue(), "probe under OPENBLAS_CORETYPE=" + coreType + " failed:\n" + output);
+        Map<String, String> environment = new HashMap<>();
+        environment.put("OPENBLAS_VERBOSE", "2");
+        environment.put("OPENBLAS_CORETYPE", coreType);
+        FreshJvm.Outcome probe = FreshJvm.run(NativeMathProbe.class, environment, Duration.ofMinutes(5));
+        String output = probe.output();
+        assertTrue(probe.finished(), "probe timed out:\n" + output);
+        assertEquals(0, probe.exitCode(), "probe under OPENBLAS_CORETYPE=" + coreType + " failed:\n" + output);
         Optional<String> core = OpenBlasCore.parse(output);
         assertTrue(core.isPresent(), "OpenBLAS printed no core type:\n" + output);
         if (coreType != null) {

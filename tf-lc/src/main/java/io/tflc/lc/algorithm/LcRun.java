@@ -127,7 +127,7 @@ public final class LcRun {
                 lambda = new Matrix[tasks.size()];
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
                     theta[t] = cStep(t, reference[t], CStep.direct(schedule.mu0()),
-                            "in the reference model (direct compression)");
+                            "in the reference model (direct compression)").theta();
                     lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
                 });
                 directTheta = List.of(theta);
@@ -151,9 +151,10 @@ public final class LcRun {
                 final int step = j + 1;
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
                     Matrix x = w[t].minus(scaled(lambda[t], 1 / mu));
-                    theta[t] = cStep(t, x, CStep.of(mu, step, theta[t]), "after the L-step of LC step " + step
+                    Compressed c = cStep(t, x, CStep.of(mu, step, theta[t]), "after the L-step of LC step " + step
                             + " (μ=" + mu + ")");
-                    lambda[t] = lambda[t].minus(scaled(w[t].minus(theta[t].decompress()), mu));
+                    theta[t] = c.theta();
+                    lambda[t] = lambda[t].minus(scaled(w[t].minus(c.delta()), mu));
                 });
                 emit(rows, nested(lstep, trainEval, testEval, "lc", step, mu, lr, w));
                 save(step, lstep, rows);
@@ -162,11 +163,15 @@ public final class LcRun {
         return new LcReport(rows);
     }
 
+    /** A C-step's Θ and Δ(Θ), decompressed once. */
+    private record Compressed(Theta theta, Matrix delta) {
+    }
+
     /**
      * One task's C-step Θ = Π(x), with the numbers going in and coming out checked: a NaN or a failure is reported
      * with the task, its weights and the LC step ({@code when}), not as a LAPACK code or a silently wrong model.
      */
-    private Theta cStep(int t, Matrix x, CStep step, String when) {
+    private Compressed cStep(int t, Matrix x, CStep step, String when) {
         Task task = tasks.get(t);
         String weights = "task " + task.name() + " (" + String.join(", ", task.weights()) + ")";
         try {
@@ -182,13 +187,14 @@ public final class LcRun {
         } catch (ArithmeticException e) {
             throw new CStepException("the C-step of " + weights + " " + when + " failed: " + e.getMessage(), e);
         }
+        Matrix delta = result.decompress();
         try {
-            Finite.require(result.decompress(), "the C-step (" + task.compression().describe() + ") of " + weights
-                    + " " + when + " returned non-finite values");
+            Finite.require(delta, "the C-step (" + task.compression().describe() + ") of " + weights + " " + when
+                    + " returned non-finite values");
         } catch (NonFiniteException e) {
             throw new CStepException(e.getMessage(), e);
         }
-        return result;
+        return new Compressed(result, delta);
     }
 
     private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {

@@ -1,6 +1,5 @@
 package io.tflc.lc.prune;
 
-import io.tflc.compressors.Finite;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.NonFiniteException;
 import io.tflc.compressors.Precision;
@@ -71,24 +70,19 @@ public final class StructuredPruner {
                         z.asRawTensor().data().asFloats().read(values);
                         double[] rows = Precision.toDoubles(values);
                         PrunableLayer layer = layers.get(i);
-                        requireFinite(rows, layer, examples[0], batch.size());
-                        stacks.get(layer.kernel()).add(rows, rows.length / layer.units());
+                        try {
+                            stacks.get(layer.kernel()).add(rows, rows.length / layer.units());
+                        } catch (NonFiniteException e) {
+                            throw e.about("the activations of " + layer.kernel() + "'s units (what "
+                                    + layer.nextKernel() + " receives) on pruning images " + (examples[0] + 1) + "–"
+                                    + (examples[0] + batch.size()), "check the model's weights and the input scale");
+                        }
                     }
                 }
                 examples[0] += batch.size();
             });
         }
         stacks.forEach((kernel, stack) -> qr.put(kernel, PivotedQr.of(stack.r())));
-    }
-
-    /** Z of {@code layer} on images {@code first + 1}…{@code first + count}, checked before it reaches LAPACK. */
-    private static void requireFinite(double[] z, PrunableLayer layer, long first, int count) {
-        try {
-            Finite.require(z, layer.units(), "the activations of " + layer.kernel() + "'s units (what "
-                    + layer.nextKernel() + " receives) on pruning images " + (first + 1) + "–" + (first + count));
-        } catch (NonFiniteException e) {
-            throw new NonFiniteException(e.getMessage() + "; check the model's weights and the input scale");
-        }
     }
 
     public List<PrunableLayer> layers() {
