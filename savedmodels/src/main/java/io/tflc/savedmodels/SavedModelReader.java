@@ -1,8 +1,7 @@
 package io.tflc.savedmodels;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.tflc.savedmodels.safety.ModelTrust;
+import io.tflc.savedmodels.safety.OpScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
@@ -23,7 +21,6 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -42,6 +39,7 @@ import org.tensorflow.types.TString;
  *   <li>The flat graph's output is checked against the original SavedModel's on generated inputs; a difference
  *       above 1e-5 (relative to the output's size) is an error.</li>
  * </ol>
+ * Before any of this, {@link OpScan} checks every op of the model (nothing runs on a model it refuses).
  * The logits are the output itself, or the input of a final Softmax (through Identity ops).
  */
 public final class SavedModelReader {
@@ -51,8 +49,19 @@ public final class SavedModelReader {
     private SavedModelReader() {
     }
 
+    /** Reads a model whose ops pass {@link OpScan}; see {@link #read(Path, String, String, String, ModelTrust)}. */
     public static TrainableModel read(Path dir, String signatureKey, String inputName, String outputName) {
-        MetaGraphDef meta = serveGraph(dir);
+        return read(dir, signatureKey, inputName, outputName, ModelTrust.CHECK_OPS);
+    }
+
+    /**
+     * Reads the model in {@code dir}. Nothing of it runs before {@link OpScan} has checked its ops; a model that
+     * fails the scan is an {@link io.tflc.savedmodels.safety.UnsafeModelException} unless {@code trust} is
+     * {@link ModelTrust#TRUST_MODEL}.
+     */
+    public static TrainableModel read(Path dir, String signatureKey, String inputName, String outputName,
+                                      ModelTrust trust) {
+        MetaGraphDef meta = OpScan.require(dir, trust);
         Map<String, SignatureDef> signatures = meta.getSignatureDefMap();
         SignatureDef signature = signatures.get(signatureKey);
         if (signature == null) {
@@ -90,32 +99,6 @@ public final class SavedModelReader {
             graph.close();
             throw e;
         }
-    }
-
-    /** The MetaGraphDef tagged {@code serve}, or an error that names the file and what is wrong with it. */
-    private static MetaGraphDef serveGraph(Path dir) {
-        Path pb = dir.resolve("saved_model.pb");
-        if (!Files.isRegularFile(pb)) {
-            throw new IllegalArgumentException(dir + " is not a SavedModel: it has no saved_model.pb"
-                    + (Files.isRegularFile(dir.resolve("saved_model.pbtxt")) ? " (text SavedModels are not supported)"
-                    : ""));
-        }
-        SavedModel model;
-        try {
-            model = SavedModel.parseFrom(Files.readAllBytes(pb));
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException(pb + " is truncated or corrupt (not a SavedModel protobuf: "
-                    + e.getMessage() + "); export the model again", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (MetaGraphDef meta : model.getMetaGraphsList()) {
-            if (meta.getMetaInfoDef().getTagsList().contains(SavedModelWriter.SERVE)) {
-                return meta;
-            }
-        }
-        throw new IllegalArgumentException(pb + " has no graph tagged 'serve'; its tags: " + model.getMetaGraphsList()
-                .stream().map(m -> m.getMetaInfoDef().getTagsList().toString()).collect(Collectors.joining(", ")));
     }
 
     /** Call nodes of the outer graph that the node {@code root} depends on. */

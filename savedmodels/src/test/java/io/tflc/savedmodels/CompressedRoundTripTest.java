@@ -2,6 +2,7 @@ package io.tflc.savedmodels;
 
 import io.tflc.compressors.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.compressors.CStep;
@@ -129,5 +130,7 @@ class CompressedRoundTripTest {
         try (var files = Files.list(target.resolve("variables"))) {
             assertTrue(files.count() >= 2);
         }
+        // The decoders use allowed ops only: tf-lc's exports pass its own op scan (issue 13).
+        assertEquals(List.of(), io.tflc.savedmodels.safety.OpScan.scan(ServeGraph.read(target)), label);
     }
 }

@@ -65,6 +65,7 @@ class FactoredExportTest {
                 assertEquals(nested[i], served[i], 1e-5 * Math.max(1, Math.abs(nested[i])), "output " + i);
             }
         }
+        assertEquals(List.of(), io.tflc.savedmodels.safety.OpScan.scan(ServeGraph.read(target)), "factored export");
         try (TrainableModel factored = SavedModelReader.read(target, "serving_default", null, null)) {
             long flops = totalFlops(factored);
             System.out.printf("%s %s rank %d: FLOPs per example %,d → %,d%n", modelName, weight, rank, originalFlops,
