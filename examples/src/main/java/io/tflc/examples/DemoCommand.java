@@ -5,6 +5,7 @@ import io.tflc.lc.cli.CompressJob;
 import io.tflc.lc.cli.ProgressListener;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
+import io.tflc.savedmodels.safety.ModelTrust;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile),
-                "demo: LeNet300, 1-bit codebook per layer", false, true, new ProgressListener(System.out)).report();
+                "demo: LeNet300, 1-bit codebook per layer", new CompressJob.Options(false, true, ModelTrust.CHECK_OPS),
+                new ProgressListener(System.out)).report();
         System.out.printf(Locale.ROOT, "%nreference %.2f%% · direct compression %.2f%% · LC %.2f%% test error · "
                         + "%.1f× smaller (bits)%nreports: %s%n", 100 * report.reference().testError(),
                 100 * report.directCompression().testError(), 100 * report.finalRow().testError(),

@@ -6,10 +6,14 @@ import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.TrainableModel;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,11 +43,22 @@ public final class TrainReferenceCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "SavedModel folder to write")
     private Path out;
 
-    @Option(names = "--force", description = "replace an existing folder")
+    @Option(names = "--force", description = "replace a model tf-lc wrote earlier in the folder")
     private boolean force;
 
     @Override
     public Integer call() throws Exception {
+        try (OutputFolder folder = OutputFolder.claim(out, Map.of("data", Datasets.FASHION_MNIST),
+                "train-reference --model " + model)) {
+            if (!folder.isEmpty() && !force) {
+                throw new FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");
+            }
+            train();
+        }
+        return 0;
+    }
+
+    private void train() throws IOException {
         Datasets data = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, ReferenceModels.exampleShape(model));
         try (TrainableModel m = ReferenceModels.build(model, seed);
              Minibatches batches = new Minibatches(data.train(), batchSize);
@@ -60,6 +75,5 @@ public final class TrainReferenceCommand implements Callable<Integer> {
             ModelExporter.write(m, out, force);
             System.out.println("saved " + out);
         }
-        return 0;
     }
 }

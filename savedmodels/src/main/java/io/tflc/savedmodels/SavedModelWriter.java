@@ -40,7 +40,8 @@ import org.tensorflow.types.TString;
  * which builds the graphs it writes).
  *
  * <p>The folder is written next to the target under a temporary name and moved into place, so a failure leaves
- * no half-written model; an existing target is replaced only when {@code force} is set.
+ * no half-written model. It holds tf-lc's marker ({@link OutputFolder#MARKER}); an existing target is replaced only
+ * when {@code force} is set and tf-lc made it.
  */
 public final class SavedModelWriter {
     public static final String SERVE = "serve";
@@ -61,10 +62,7 @@ public final class SavedModelWriter {
                              String outputName, Output<?> output, String initOp, Path target, boolean force)
             throws IOException {
         Path absolute = target.toAbsolutePath();
-        if (Files.exists(absolute) && !force) {
-            throw new FileAlreadyExistsException(absolute.toString(), null,
-                    "the target exists; choose another folder or pass --force to replace it");
-        }
+        requireReplaceable(absolute, force);
         Files.createDirectories(absolute.getParent());
         Graph graph = session.graph();
         ResourceSaver.ensure(graph, variables);
@@ -97,15 +95,65 @@ public final class SavedModelWriter {
             try (OutputStream out = Files.newOutputStream(staging.resolve("saved_model.pb"))) {
                 SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build().writeTo(out);
             }
+            Files.createFile(staging.resolve(OutputFolder.MARKER));
             if (Files.exists(absolute)) {
-                deleteRecursively(absolute);
+                replaceContents(absolute, staging);
+            } else {
+                Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             if (Files.exists(staging)) {
                 deleteRecursively(staging);
             }
         }
+    }
+
+    /**
+     * A target folder may be written if it does not exist, holds nothing (but perhaps tf-lc's marker), or holds what
+     * tf-lc wrote before and {@code force} is set: tf-lc never replaces a folder it did not make.
+     */
+    private static void requireReplaceable(Path target, boolean force) throws IOException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        boolean empty;
+        try (Stream<Path> entries = Files.list(target)) {
+            empty = entries.allMatch(p -> p.getFileName().toString().equals(OutputFolder.MARKER));
+        }
+        if (empty) {
+            return;
+        }
+        if (!OutputFolder.madeByTfLc(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "the folder exists and tf-lc did not make "
+                    + "it (no " + OutputFolder.MARKER + " marker); tf-lc never replaces it, --force or not. Choose "
+                    + "another folder");
+        }
+        if (!force) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "the target exists; choose another folder or pass --force to replace it");
+        }
+    }
+
+    /**
+     * Moves the staged model into an existing target, which keeps its marker (another handle may hold its lock):
+     * the old saved_model.pb goes first and the new one comes last, so the folder never holds a graph with
+     * variables that are not its own.
+     */
+    private static void replaceContents(Path target, Path staging) throws IOException {
+        Files.deleteIfExists(target.resolve("saved_model.pb"));
+        try (Stream<Path> old = Files.list(target)) {
+            for (Path p : old.filter(p -> !p.getFileName().toString().equals(OutputFolder.MARKER)).toList()) {
+                deleteRecursively(p);
+            }
+        }
+        try (Stream<Path> staged = Files.list(staging)) {
+            boolean marked = OutputFolder.madeByTfLc(target);
+            for (Path p : staged.filter(p -> !(marked && p.getFileName().toString().equals(OutputFolder.MARKER))
+                    && !p.getFileName().toString().equals("saved_model.pb")).toList()) {
+                Files.move(p, target.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        Files.move(staging.resolve("saved_model.pb"), target.resolve("saved_model.pb"), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The nodes reachable (through data and control inputs) from the given ops, in their original order. */

@@ -49,11 +49,16 @@ public final class HostileModels {
 
     /** A plain tf-lc export of an untrained 784-32-10 MLP (signature serving_default, input 784 floats). */
     public static Path export(Path dir) throws IOException {
+        return exportTo(dir, false);
+    }
+
+    /** {@link #export}, replacing what is at {@code dir} when {@code force} (as ModelExporter allows it). */
+    public static Path exportTo(Path dir, boolean force) throws IOException {
         LayerGraph layers = new LayerGraph(new Graph(), 3);
         Placeholder<TFloat32> input = layers.input(784);
         try (TrainableModel model = layers.build(input,
                 layers.dense("dense_1", layers.dense("dense", input, 32, true), 10, false))) {
-            ModelExporter.write(model, dir, false);
+            ModelExporter.write(model, dir, force);
         }
         return dir;
     }

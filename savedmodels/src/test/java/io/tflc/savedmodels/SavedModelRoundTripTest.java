@@ -71,9 +71,10 @@ class SavedModelRoundTripTest {
     }
 
     @Test
-    void anExistingTargetNeedsForce(@TempDir Path dir) throws Exception {
+    void anEarlierModelNeedsForce(@TempDir Path dir) throws Exception {
         Path target = Files.createDirectories(dir.resolve("model"));
         try (TrainableModel model = cnn(6)) {
+            ModelExporter.write(model, target, false); // an empty folder takes a model without --force
             FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
                     () -> ModelExporter.write(model, target, false));
             assertTrue(e.getMessage().contains("--force"), e.getMessage());

@@ -3,6 +3,7 @@ package io.tflc.examples.bench;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.verify.Verification;
 import io.tflc.lc.verify.Verifier;
+import io.tflc.savedmodels.safety.ModelTrust;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -25,12 +26,14 @@ final class ServingBenchmark {
         }
         Path original = Path.of(args.get(0));
         Path compressed = Path.of(args.get(1));
-        Datasets data = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, Verifier.exampleShape(original));
+        Datasets data = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, Verifier.exampleShape(original,
+                ModelTrust.CHECK_OPS));
         Sample ratios = new Sample(REPETITIONS);
         Sample originalMs = new Sample(REPETITIONS);
         Sample compressedMs = new Sample(REPETITIONS);
         for (int r = 0; r < REPETITIONS; r++) {
-            Verification v = Verifier.compare(original, compressed, data.test().head(2048), 256);
+            Verification v = Verifier.compare(original, compressed, data.test().head(2048), 256,
+                    ModelTrust.CHECK_OPS);
             originalMs.add(v.originalMillisPerBatch());
             compressedMs.add(v.compressedMillisPerBatch());
             ratios.add(v.compressedMillisPerBatch() / v.originalMillisPerBatch());

@@ -11,6 +11,8 @@ import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.cli.ProgressListener;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
+import io.tflc.savedmodels.OutputFolder;
+import io.tflc.savedmodels.safety.ModelTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,16 +112,26 @@ public final class ExperimentsCommand implements Callable<Integer> {
 
     private RunSummary run(ExperimentDefinition definition, ExperimentDefinition.Scheme scheme, Path output,
                            String planContent) throws IOException {
-        Path planFile = writePlan(planContent, output);
-        long start = System.nanoTime();
-        RunSummary summary = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
-                definition.model() + ": " + scheme.label(), !force, force, new ProgressListener(System.out));
+        String title = definition.model() + ": " + scheme.label();
+        // The folder is claimed (apart from the model and data, one run at a time) before the plan is written in it.
+        Plan plan = PlanParser.parse(com.google.gson.JsonParser.parseString(planContent), output);
+        try (OutputFolder folder = OutputFolder.claim(output, CompressJob.inputs(plan), "experiments: " + title)) {
+            Path planFile = writePlan(planContent, output);
+            long start = System.nanoTime();
+            RunSummary summary = CompressJob.run(PlanParser.parse(planFile), folder, PlanParser.fingerprint(planFile),
+                    title, new CompressJob.Options(!force, force, ModelTrust.CHECK_OPS),
+                    new ProgressListener(System.out));
+            report(scheme, summary, start);
+            return summary;
+        }
+    }
+
+    private static void report(ExperimentDefinition.Scheme scheme, RunSummary summary, long start) {
         var report = summary.report();
         System.out.printf(Locale.ROOT, "%s: reference %.2f%% · DC %.2f%% · LC %.2f%% · %.1f× (bits) · %.0f s%n",
                 scheme.label(), 100 * report.reference().testError(), 100 * report.directCompression().testError(),
                 100 * report.finalRow().testError(), report.finalRow().compressionRatio(),
                 (System.nanoTime() - start) / 1e9);
-        return summary;
     }
 
     private static boolean samePlan(Path output, String planContent) throws IOException {
@@ -146,7 +158,6 @@ public final class ExperimentsCommand implements Callable<Integer> {
      * scheme used would make that run's checkpoint useless, so it is refused unless {@code --force}.
      */
     private Path writePlan(String content, Path output) throws IOException {
-        Files.createDirectories(output);
         Path file = output.resolve("plan.json");
         if (!force && Files.exists(output.resolve("checkpoint")) && !samePlan(output, content)) {
             throw new IOException("the experiment definition changed since " + output + " was run (see its plan.json);"

@@ -6,6 +6,7 @@ import io.tflc.lc.plan.PlanParser;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tf-lc compress --plan P.json}: runs the LC algorithm as the plan states. */
@@ -20,15 +21,19 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue an interrupted run from its last checkpoint")
     private boolean resume;
 
-    @Option(names = "--force", description = "start over, replacing the results of an earlier run")
+    @Option(names = "--force", description = "start over, deleting the results of an earlier run in the output "
+            + "folder (only in a folder tf-lc made)")
     private boolean force;
+
+    @Mixin
+    private TrustOption trust;
 
     @Override
     public Integer call() throws Exception {
         Plan plan = PlanParser.parse(planFile);
         System.out.println("plan " + planFile + " → " + plan.output());
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), planFile.getFileName().toString(),
-                resume, force, new ProgressListener(System.out)).report();
+                new CompressJob.Options(resume, force, trust.trust()), new ProgressListener(System.out)).report();
         System.out.println("report: " + plan.output().resolve("report.md"));
         System.out.printf(java.util.Locale.ROOT, "final: test error %.2f%% (reference %.2f%%, DC %.2f%%), ratio %.1f×%n",
                 100 * report.finalRow().testError(), 100 * report.reference().testError(),

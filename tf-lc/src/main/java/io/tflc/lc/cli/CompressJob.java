@@ -14,6 +14,8 @@ import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.report.TensorBoardListener;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.OutputFolder;
+import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.TrainableModel;
 import java.io.IOException;
@@ -21,7 +23,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a plan: loads the model and the data, resolves the tasks, runs LC, and writes to the plan's output folder
@@ -32,29 +36,61 @@ public final class CompressJob {
     private CompressJob() {
     }
 
+    /** What the files a run writes into its output folder are called; --force deletes these and nothing else. */
+    private static final List<String> RUN_FILES = List.of("report.json", "report.md", "report.png", "tensorboard",
+            "checkpoint", "model");
+
     /**
+     * How a run treats an earlier run's results and the model's ops.
+     *
      * @param resume continue from the checkpoint in the output folder, if there is one
-     * @param force start over even though an earlier run wrote to the output folder
+     * @param force start over even though an earlier run wrote to the output folder (its results are deleted)
+     * @param trust whether the model's ops are checked before it runs ({@link ModelTrust})
      */
-    public static RunSummary run(Plan plan, String fingerprint, String title, boolean resume, boolean force,
-                              LcRun.Listener listener) throws IOException {
-        Path output = plan.output();
+    public record Options(boolean resume, boolean force, ModelTrust trust) {
+        /** A new run that refuses an earlier run's folder and a model whose ops fail the scan. */
+        public static final Options NEW = new Options(false, false, ModelTrust.CHECK_OPS);
+    }
+
+    /** Claims the plan's output folder ({@link OutputFolder}) for the run's life and runs the plan there. */
+    public static RunSummary run(Plan plan, String fingerprint, String title, Options options,
+                                 LcRun.Listener listener) throws IOException {
+        try (OutputFolder folder = OutputFolder.claim(plan.output(), inputs(plan), "compress: " + title)) {
+            return run(plan, folder, fingerprint, title, options, listener);
+        }
+    }
+
+    /** Runs the plan in an output folder the caller has claimed. */
+    public static RunSummary run(Plan plan, OutputFolder folder, String fingerprint, String title, Options options,
+                                 LcRun.Listener listener) throws IOException {
+        Path output = folder.path();
         boolean earlier = Files.exists(output.resolve("report.json"))
                 || Files.exists(output.resolve("checkpoint").resolve(io.tflc.lc.algorithm.Checkpoint.FILE));
-        if (earlier && !resume && !force) {
+        if (earlier && !options.resume() && !options.force()) {
             throw new FileAlreadyExistsException(output.toString(), null, "an LC run already wrote here; pass "
                     + "--resume to continue it, --force to start over, or choose another output");
         }
+        if (options.force()) {
+            folder.delete(RUN_FILES);
+        }
         try (TrainableModel loaded = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
-                plan.model().input(), plan.model().output())) {
+                plan.model().input(), plan.model().output(), options.trust())) {
             Datasets data = load(plan, loaded.exampleShape());
             Dataset train = limit(data.train(), plan.data().trainLimit());
             Dataset test = limit(data.test(), plan.data().testLimit());
             try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test)) {
-                return compress(plan, title, resume, model == null ? loaded : model, train, test, fingerprint,
-                        listener);
+                return compress(plan, title, options.resume(), model == null ? loaded : model, train, test,
+                        fingerprint, listener);
             }
         }
+    }
+
+    /** What a run reads: the folder it writes must be apart from these. */
+    public static Map<String, Path> inputs(Plan plan) {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("model", plan.model().savedModel());
+        inputs.put("data", plan.data().idxDir());
+        return inputs;
     }
 
     /** Structured pruning before LC, as the plan's {@code prune} says; prints what it did. */

@@ -26,9 +26,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--signature", description = "signature key (default: ${DEFAULT-VALUE})")
     private String signature = "serving_default";
 
+    @Mixin
+    private TrustOption trust;
+
     @Override
     public Integer call() throws Exception {
-        try (TrainableModel m = SavedModelReader.read(model, signature, null, null)) {
+        try (TrainableModel m = SavedModelReader.read(model, signature, null, null, trust.trust())) {
             Datasets sets = data.load(m.exampleShape());
             if (sets.test() == null) {
                 throw new java.io.IOException(data.folder() + " has no t10k-* IDX files to evaluate on");

@@ -5,25 +5,29 @@ import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.Preflight;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
+import io.tflc.savedmodels.ServeGraph;
+import io.tflc.savedmodels.safety.ModelTrust;
+import io.tflc.savedmodels.safety.OpFinding;
+import io.tflc.savedmodels.safety.OpScan;
 import io.tflc.savedmodels.TrainableModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tensorflow.proto.MetaGraphDef;
-import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tf-lc inspect DIR}: what a SavedModel holds and whether tf-lc can train it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show a SavedModel's signatures, its weights (shapes, parameters, FLOPs per example) and the "
-                + "gradient pre-flight for the chosen signature.")
+        description = "Show a SavedModel's signatures, the op scan (ops that reach outside the computation), its "
+                + "weights (shapes, parameters, FLOPs per example) and the gradient pre-flight for the chosen "
+                + "signature. A model the op scan refuses is not run.")
 public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "SavedModel folder")
@@ -38,23 +42,39 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--output", description = "output name, when the signature has several")
     private String output;
 
+    @Mixin
+    private TrustOption trust;
+
     @Override
     public Integer call() throws Exception {
         System.out.println("SavedModel " + dir.toAbsolutePath().normalize());
         SavedModelSize size = SavedModelSize.of(dir);
         System.out.printf(Locale.ROOT, "bytes on disk: %,d (variables/ %,d, saved_model.pb %,d; gzipped %,d)%n",
                 size.total(), size.variables(), size.graph(), size.gzipped());
-        SavedModel proto = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
-        for (MetaGraphDef meta : proto.getMetaGraphsList()) {
-            System.out.println("tags " + meta.getMetaInfoDef().getTagsList());
-            for (Map.Entry<String, SignatureDef> e : meta.getSignatureDefMap().entrySet()) {
-                if (!e.getKey().startsWith("__")) {
-                    System.out.println("  signature " + e.getKey() + ": " + tensors(e.getValue().getInputsMap())
-                            + " → " + tensors(e.getValue().getOutputsMap()));
-                }
+        MetaGraphDef meta = ServeGraph.read(dir);
+        for (Map.Entry<String, SignatureDef> e : meta.getSignatureDefMap().entrySet()) {
+            if (!e.getKey().startsWith("__")) {
+                System.out.println("  signature " + e.getKey() + ": " + tensors(e.getValue().getInputsMap())
+                        + " → " + tensors(e.getValue().getOutputsMap()));
             }
         }
-        try (TrainableModel model = SavedModelReader.read(dir, signature, input, output)) {
+        List<OpFinding> findings = OpScan.scan(meta);
+        if (findings.isEmpty()) {
+            System.out.printf(Locale.ROOT, "op scan: %,d nodes in the graph and %,d in %d library functions, every "
+                    + "op allowed%n", meta.getGraphDef().getNodeCount(), meta.getGraphDef().getLibrary()
+                    .getFunctionList().stream().mapToInt(f -> f.getNodeDefCount()).sum(),
+                    meta.getGraphDef().getLibrary().getFunctionCount());
+        } else {
+            System.out.println("op scan: REFUSED, " + findings.size() + " node(s) reach outside the computation:");
+            findings.forEach(f -> System.out.println("  " + f));
+            if (trust.trust() == ModelTrust.CHECK_OPS) {
+                System.out.println("nothing of the model was run; pass --trust-model to load it anyway (only for a "
+                        + "model you trust)");
+                return 2;
+            }
+            System.out.println("--trust-model: loading it anyway, as asked");
+        }
+        try (TrainableModel model = SavedModelReader.read(dir, signature, input, output, trust.trust())) {
             System.out.printf(Locale.ROOT, "%nweights (signature %s, logits %s):%n", signature,
                     model.logits().op().name());
             System.out.printf(Locale.ROOT, "  %-28s %-16s %12s  %-22s %14s%n", "name", "shape", "parameters", "layer",

@@ -6,10 +6,10 @@ import io.tflc.lc.evaluation.Predictions;
 import io.tflc.lc.prune.PruneReport;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.TrainableModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -59,8 +59,11 @@ public final class PruneIdCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "SavedModel folder to write")
     private Path out;
 
-    @Option(names = "--force", description = "replace an existing output folder")
+    @Option(names = "--force", description = "replace a model tf-lc wrote earlier in the output folder")
     private boolean force;
+
+    @Mixin
+    private TrustOption trust;
 
     @Override
     public Integer call() throws Exception {
@@ -69,10 +72,19 @@ public final class PruneIdCommand implements Callable<Integer> {
             case "magnitude" -> StructuredPruner.Method.MAGNITUDE;
             default -> throw new IllegalArgumentException("--method is '" + method + "'; methods: id, magnitude");
         };
-        if (Files.exists(out) && !force) {
-            throw new java.nio.file.FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");
+        try (OutputFolder folder = OutputFolder.claim(out, Map.of("model", model, "data", data.folder()),
+                "prune-id --model " + model)) {
+            if (!folder.isEmpty() && !force) {
+                throw new java.nio.file.FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");
+            }
+            prune(m);
         }
-        try (TrainableModel original = SavedModelReader.read(model, "serving_default", null, null)) {
+        return 0;
+    }
+
+    /** Prunes the model and writes it into the claimed output folder. */
+    private void prune(StructuredPruner.Method m) throws java.io.IOException {
+        try (TrainableModel original = SavedModelReader.read(model, "serving_default", null, null, trust.trust())) {
             Datasets sets = data.load(original.exampleShape());
             Dataset pool;
             Dataset test;
@@ -87,7 +99,8 @@ public final class PruneIdCommand implements Callable<Integer> {
             int[] sample = Arrays.copyOf(pool.shuffledIndices(new SplittableRandom(seed + 1)),
                     Math.min(pruningImages, pool.size()));
             StructuredPruner pruner = new StructuredPruner(original, pool.select(sample));
-            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep) : pruner.flopsTarget(size.flopsTarget);
+            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep)
+                    : pruner.flopsTarget(size.flopsTarget);
             try (TrainableModel pruned = pruner.prune(kept, m)) {
                 ModelExporter.write(pruned, out, force);
                 PruneReport report = report(method, kept, original, pruned, test, SavedModelSize.of(model).total(),
@@ -96,7 +109,6 @@ public final class PruneIdCommand implements Callable<Integer> {
                 System.out.println("pruned model: " + out);
             }
         }
-        return 0;
     }
 
     static PruneReport report(String method, Map<String, Integer> kept, TrainableModel original, TrainableModel pruned,

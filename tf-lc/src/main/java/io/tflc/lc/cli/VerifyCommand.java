@@ -4,6 +4,7 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.verify.Verification;
 import io.tflc.lc.verify.Verifier;
+import io.tflc.savedmodels.safety.OpScan;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,14 +35,18 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "batch size for inference and latency (default: ${DEFAULT-VALUE})")
     private int batchSize = 256;
 
+    @Mixin
+    private TrustOption trust;
+
     @Override
     public Integer call() throws Exception {
-        Datasets sets = data.load(Verifier.exampleShape(original));
+        OpScan.require(compressed, trust.trust()); // before the data is loaded: a refused model fails fast
+        Datasets sets = data.load(Verifier.exampleShape(original, trust.trust()));
         Dataset test = sets.test();
         if (test == null) {
             throw new java.io.IOException(data.folder() + " has no t10k-* IDX files to verify on");
         }
-        Verification v = Verifier.compare(original, compressed, test, batchSize);
+        Verification v = Verifier.compare(original, compressed, test, batchSize, trust.trust());
         System.out.println(v.summary());
         String broken = v.violations(maxDrop, minAgreement);
         if (!broken.isEmpty()) {

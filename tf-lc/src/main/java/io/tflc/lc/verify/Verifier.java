@@ -4,6 +4,8 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.evaluation.Predictions;
 import io.tflc.savedmodels.SavedModelSize;
+import io.tflc.savedmodels.safety.ModelTrust;
+import io.tflc.savedmodels.safety.OpScan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,6 +14,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Tensor;
+import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -24,17 +27,24 @@ public final class Verifier {
     private Verifier() {
     }
 
-    /** Input shape of a SavedModel's serving signature without the batch dimension, e.g. [784] or [28, 28, 1]. */
-    public static int[] exampleShape(Path model) {
-        try (SavedModelBundle bundle = SavedModelBundle.load(model.toString(), "serve")) {
-            var inputs = bundle.function("serving_default").signature().getInputs();
-            long[] dims = inputs.values().iterator().next().shape.asArray();
-            return Arrays.stream(dims).skip(1).mapToInt(Math::toIntExact).toArray();
+    /**
+     * Input shape of a SavedModel's serving signature without the batch dimension, e.g. [784] or [28, 28, 1], read
+     * from its graph file after the op scan (nothing runs).
+     */
+    public static int[] exampleShape(Path model, ModelTrust trust) {
+        SignatureDef signature = OpScan.require(model, trust).getSignatureDefMap().get("serving_default");
+        if (signature == null || signature.getInputsCount() == 0) {
+            throw new IllegalArgumentException(model + " has no serving_default signature with an input");
         }
+        return signature.getInputsMap().values().iterator().next().getTensorShape().getDimList().stream().skip(1)
+                .mapToInt(d -> Math.toIntExact(d.getSize())).toArray();
     }
 
-    public static Verification compare(Path original, Path compressed, Dataset data, int batchSize)
+    /** Both models' ops are scanned ({@link OpScan}) before either is loaded. */
+    public static Verification compare(Path original, Path compressed, Dataset data, int batchSize, ModelTrust trust)
             throws IOException {
+        OpScan.require(original, trust);
+        OpScan.require(compressed, trust);
         try (SavedModelBundle a = SavedModelBundle.load(original.toString(), "serve");
              SavedModelBundle b = SavedModelBundle.load(compressed.toString(), "serve");
              Minibatches batches = new Minibatches(data, batchSize)) {

@@ -15,6 +15,7 @@ import io.tflc.lc.lstep.Optimizer;
 import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.report.RunSummary;
 import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
 import java.io.File;
@@ -62,15 +63,16 @@ class CompressedExportTest {
                   "output": "run"
                 }""".formatted(TEST_IMAGES));
         RunSummary outcome = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
-                "export", false, false, new LcRun.Listener() { });
+                "export", CompressJob.Options.NEW, new LcRun.Listener() { });
         LcReport report = outcome.report();
         Path compressed = dir.resolve("run").resolve("model");
         // DC stores the same kind of Θ (2-entry codebooks), so its measured export is the LC model's size.
         assertEquals(outcome.sizes().compressed().total(), outcome.sizes().directCompression().total(),
                 0.02 * outcome.sizes().compressed().total());
         try (var entries = Files.list(dir.resolve("run"))) {
-            assertTrue(entries.noneMatch(f -> f.getFileName().toString().startsWith(".")),
-                    "no scratch or temporary file is left in the output folder");
+            assertTrue(entries.map(f -> f.getFileName().toString())
+                            .noneMatch(name -> name.startsWith(".") && !name.equals(OutputFolder.MARKER)),
+                    "no scratch or temporary file is left in the output folder (only tf-lc's marker)");
         }
         try (var logs = Files.list(dir.resolve("run").resolve("tensorboard"))) {
             assertTrue(logs.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents")),

@@ -30,7 +30,7 @@ class KerasCompressionTest {
                 "skipped: " + shipped.model().savedModel().normalize().toAbsolutePath() + " or "
                         + shipped.data().idxDir().normalize().toAbsolutePath() + " is missing (../shared; CI has it)");
         Plan plan = shipped.withOutput(out.resolve("run"));
-        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), name, false, false,
+        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), name, CompressJob.Options.NEW,
                 new LcRun.Listener() { }).report();
         for (var row : report.rows()) {
             double wrong = row.testError() * 2000;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.lc.FashionMnist;
 import io.tflc.lc.TestModels;
 import io.tflc.lc.algorithm.Checkpoint;
@@ -30,7 +31,7 @@ class KillAndResumeTest {
         Path killed = plan(dir, "killed");
 
         LcReport expected = CompressJob.run(PlanParser.parse(straight), PlanParser.fingerprint(straight), "straight",
-                false, false, new LcRun.Listener() { }).report();
+                CompressJob.Options.NEW, new LcRun.Listener() { }).report();
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -50,7 +51,7 @@ class KillAndResumeTest {
         assertFalse(Files.exists(dir.resolve("killed").resolve("report.json")), "the killed run had not finished");
 
         LcReport resumed = CompressJob.run(PlanParser.parse(killed), PlanParser.fingerprint(killed), "resumed",
-                true, false, new LcRun.Listener() { }).report();
+                new CompressJob.Options(true, false, ModelTrust.CHECK_OPS), new LcRun.Listener() { }).report();
 
         assertEquals(expected.rows().size(), resumed.rows().size());
         for (int i = 0; i < expected.rows().size(); i++) {

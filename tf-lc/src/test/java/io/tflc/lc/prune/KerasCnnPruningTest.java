@@ -75,7 +75,7 @@ class KerasCnnPruningTest {
         Plan shipped = shipped();
         Plan plan = new Plan(shipped.model(), shipped.data(), shipped.prune(), shipped.tasks(),
                 new MuSchedule(1e-2, 1.5, 4), shipped.lStep(), shipped.seed(), dir.resolve("run"));
-        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(PLAN), "id then k=4", false, false,
+        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(PLAN), "id then k=4", CompressJob.Options.NEW,
                 new LcRun.Listener() { }).report();
         assertTrue(report.finalRow().compressionRatio() > 10, "k=4 after ID: " + report.finalRow().compressionRatio());
         Path model = dir.resolve("run").resolve("model");

@@ -30,11 +30,13 @@ class VerifierTest {
                  "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "binary"}}],
                  "schedule": {"mu0": 1e-3, "growth": 1, "steps": 0}, "l_step": {"epochs": 1, "lr0": 0.01},
                  "output": "dc"}""");
-        LcReport report = CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), "dc", false, false,
+        LcReport report = CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), "dc",
+                CompressJob.Options.NEW,
                 new LcRun.Listener() { }).report();
 
         Dataset test = FashionMnist.get().test();
-        Verification v = Verifier.compare(dir.resolve("reference"), dir.resolve("dc/model"), test, 500);
+        Verification v = Verifier.compare(dir.resolve("reference"), dir.resolve("dc/model"), test, 500,
+                io.tflc.savedmodels.safety.ModelTrust.CHECK_OPS);
         assertEquals(10000, v.examples());
         assertEquals(1 - report.reference().testError(), v.originalAccuracy(), 1e-9);
         assertEquals(1 - report.directCompression().testError(), v.compressedAccuracy(), 1e-9);
