@@ -66,7 +66,9 @@ public final class SavedModelWriter {
         Files.createDirectories(absolute.getParent());
         Graph graph = session.graph();
         ResourceSaver.ensure(graph, variables);
-        Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp-");
+        // Not createTempDirectory: its owner-only mode would make the served model unreadable to other users.
+        Path staging = Files.createDirectory(absolute.resolveSibling("." + absolute.getFileName() + ".tmp-"
+                + java.util.UUID.randomUUID()));
         try {
             Path variablesDir = Files.createDirectories(staging.resolve("variables"));
             try (TString prefix = TString.scalarOf(variablesDir.resolve("variables").toString())) {

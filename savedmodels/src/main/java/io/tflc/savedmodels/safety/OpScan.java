@@ -99,7 +99,7 @@ public final class OpScan {
             return null;
         }
         return Registry.OPS.contains(op)
-                ? "not a computation op tf-lc runs unchecked"
+                ? "not on tf-lc's allow-list of computation, variable and control-flow ops"
                 : "unknown to this TensorFlow runtime (an op from a custom library)";
     }
 

@@ -151,11 +151,14 @@ public final class ReportWriter {
         return chart;
     }
 
-    /** Writes {@code content} under a temporary name next to {@code target}, then moves it into place. */
+    /**
+     * Writes {@code content} under a temporary name next to {@code target}, then moves it into place. The file is
+     * created as any other (the umask decides who may read it), not with the owner-only mode of temp files.
+     */
     public static void atomically(Path target, byte[] content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = temporary(target, ".tmp");
         try {
-            Files.write(tmp, content);
+            Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -164,12 +167,16 @@ public final class ReportWriter {
 
     /** Saves {@code chart} as a PNG at {@code target}, the same way. */
     public static void png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path target) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".png");
+        Path tmp = temporary(target, ".png");
         try {
             BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static Path temporary(Path target, String suffix) {
+        return target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + suffix);
     }
 }
