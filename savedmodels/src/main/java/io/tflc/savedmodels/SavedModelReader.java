@@ -40,7 +40,7 @@ import org.tensorflow.types.TString;
  *       above 1e-5 (relative to the output's size) is an error.</li>
  * </ol>
  * Before any of this, {@link OpScan} checks every op of the model (nothing runs on a model it refuses).
- * The logits are the output itself, or the input of a final Softmax (through Identity ops).
+ * The logits are the output itself, or the input of a final Softmax or Sigmoid (through Identity ops).
  */
 public final class SavedModelReader {
     private static final Set<String> CALLS = Set.of("StatefulPartitionedCall", "PartitionedCall");
@@ -212,14 +212,14 @@ public final class SavedModelReader {
         }
     }
 
-    /** The input of a final Softmax (through Identity ops), else the output itself. */
+    /** The input of a final Softmax or Sigmoid (through Identity ops), else the output itself. */
     @SuppressWarnings("unchecked")
     private static Output<TFloat32> logitsOf(Output<TFloat32> output) {
         GraphOperation op = (GraphOperation) output.op();
         while (op.type().equals("Identity")) {
             op = (GraphOperation) op.input(0).op();
         }
-        return op.type().equals("Softmax") ? (Output<TFloat32>) op.input(0) : output;
+        return op.type().equals("Softmax") || op.type().equals("Sigmoid") ? (Output<TFloat32>) op.input(0) : output;
     }
 
     /** The signature key of the tensor to use: {@code name}, or the only one when name is null. */

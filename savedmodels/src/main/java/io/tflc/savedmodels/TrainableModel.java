@@ -14,7 +14,8 @@ import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Placeholder;
 
 /**
  * A classifier in a TF graph that tf-lc can train and compress, whatever its source (built in Java, loaded from a
@@ -33,7 +34,7 @@ public final class TrainableModel implements AutoCloseable {
     private final Output<TFloat32> output;
     private final String inputName;
     private final String outputName;
-    private final Output<TInt32> labels;
+    private final Output<TFloat32> targets;
     private final List<ModelWeight> weights;
     private final WeightAccess access;
 
@@ -49,12 +50,13 @@ public final class TrainableModel implements AutoCloseable {
     }
 
     /**
-     * @param labels the class labels training compares the logits with: a placeholder {@code tflc/labels} when
-     *     null, or any int32 tensor of the graph (fed, or computed there, e.g. from data held in the graph)
+     * @param targets what training compares the model with, [batch, width] floats (class indices, values to fit,
+     *     a reference model's outputs: the objective decides): a placeholder {@code tflc/targets} when null, or any
+     *     float tensor of the graph (fed, or computed there, e.g. from data held in the graph)
      */
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
-                          Output<TInt32> labels) {
+                          Output<TFloat32> targets) {
         this.graph = graph;
         this.session = session;
         this.owner = owner;
@@ -63,8 +65,8 @@ public final class TrainableModel implements AutoCloseable {
         this.output = output;
         this.inputName = inputName;
         this.outputName = outputName;
-        this.labels = labels != null ? labels
-                : Ops.create(graph).withSubScope("tflc").withName("labels").placeholder(TInt32.class).output();
+        this.targets = targets != null ? targets : Ops.create(graph).withSubScope("tflc").withName("targets")
+                .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1))).output();
         this.weights = discoverWeights(logits, input);
         if (weights.isEmpty()) {
             throw new IllegalArgumentException("the logits " + logits.op().name() + " depend on no resource variable"
@@ -115,9 +117,9 @@ public final class TrainableModel implements AutoCloseable {
         return example;
     }
 
-    /** Integer class labels, one per example. */
-    public Output<TInt32> labels() {
-        return labels;
+    /** The targets, [batch, width] floats (see the constructor). */
+    public Output<TFloat32> targets() {
+        return targets;
     }
 
     public List<ModelWeight> weights() {

@@ -42,7 +42,7 @@ final class FeedBenchmark {
         Ops tf = layers.ops().withSubScope("resident_data");
         VarHandleOp images = tf.withName("images").varHandleOp(TFloat32.class, Shape.of(n, 784),
                 VarHandleOp.sharedName("bench_resident_images"));
-        VarHandleOp labels = tf.withName("labels").varHandleOp(TInt32.class, Shape.of(n),
+        VarHandleOp labels = tf.withName("labels").varHandleOp(TFloat32.class, Shape.of(n, 1),
                 VarHandleOp.sharedName("bench_resident_labels"));
         VarHandleOp permutation = tf.withName("permutation").varHandleOp(TInt32.class, Shape.of(n),
                 VarHandleOp.sharedName("bench_resident_permutation"));
@@ -54,8 +54,8 @@ final class FeedBenchmark {
                 tf.reshape(start, tf.constant(new int[] {1})), tf.reshape(size, tf.constant(new int[] {1})));
         Operand<TFloat32> input = tf.withName("input").placeholderWithDefault(
                 tf.resourceGather(images, indices, TFloat32.class), Shape.of(-1, 784));
-        Operand<TInt32> batchLabels = tf.withName("batch_labels").placeholderWithDefault(
-                tf.resourceGather(labels, indices, TInt32.class), Shape.of(-1));
+        Operand<TFloat32> batchLabels = tf.withName("batch_labels").placeholderWithDefault(
+                tf.resourceGather(labels, indices, TFloat32.class), Shape.of(-1, 1));
         Operand<TFloat32> x = layers.dense("dense", input, 300, true);
         x = layers.dense("dense_1", x, 100, true);
         try (TrainableModel model = layers.build(input, layers.dense("dense_2", x, 10, false), batchLabels);
@@ -65,7 +65,7 @@ final class FeedBenchmark {
                     .assignAddVariableOp(cursor, tf.constant(1));
             Ops fill = tf.withSubScope("fill");
             try (TFloat32 all = TFloat32.tensorOf(Shape.of(n, 784), DataBuffers.of(train.features(), true, false));
-                 TInt32 classes = TInt32.vectorOf(train.labels())) {
+                 TFloat32 classes = TFloat32.tensorOf(Shape.of(n, 1), DataBuffers.of(train.targets(), true, false))) {
                 assign(model, fill, images, all);
                 assign(model, fill, labels, classes);
             }

@@ -90,16 +90,16 @@ public final class LayerGraph {
     }
 
     /**
-     * The model with its input and labels computed in the graph (e.g. {@code placeholderWithDefault} over data held
-     * in a variable), which training can then run without feeding; labels null: a placeholder.
+     * The model with its input and targets computed in the graph (e.g. {@code placeholderWithDefault} over data held
+     * in a variable), which training can then run without feeding; targets null: a placeholder.
      */
-    public TrainableModel build(Operand<TFloat32> input, Operand<TFloat32> logits, Operand<TInt32> labels) {
+    public TrainableModel build(Operand<TFloat32> input, Operand<TFloat32> logits, Operand<TFloat32> targets) {
         Operand<TFloat32> named = tf.withName("logits").identity(logits);
         Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(named);
         Session session = new Session(graph);
         try {
             TrainableModel model = new TrainableModel(graph, session, null, input.asOutput(), named.asOutput(),
-                    probabilities.asOutput(), "input", "probabilities", labels == null ? null : labels.asOutput());
+                    probabilities.asOutput(), "input", "probabilities", targets == null ? null : targets.asOutput());
             model.access().assign(initialValues);
             return model;
         } catch (RuntimeException e) {

@@ -25,12 +25,14 @@ import java.util.Map;
  * @param fingerprint identifies the plan (and model) the run belongs to; a resume with another plan is refused
  * @param completedSteps LC steps done (0: only the reference and DC)
  * @param directThetas Θ of direct compression, for its size on disk in the report
+ * @param referencePredictions the reference's predicted test classes (agreement), null for regression
  */
 public record Checkpoint(String fingerprint, int completedSteps, Map<String, float[]> modelVariables,
                          Map<String, float[]> lStepVariables, List<Theta> directThetas, List<Theta> thetas,
-                         List<Matrix> lambdas, List<Row> rows) implements Serializable {
+                         List<Matrix> lambdas, List<Row> rows, int[] referencePredictions)
+        implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     public static final String FILE = "checkpoint.bin";
 
     /** Writes to {@code folder} under a temporary name, syncs, and moves it over the previous checkpoint. */

@@ -16,6 +16,8 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.lstep.DivergenceException;
 import io.tflc.lc.evaluation.Evaluator;
+import io.tflc.lc.objective.Objective;
+import io.tflc.lc.objective.SoftmaxCrossEntropy;
 import io.tflc.lc.lstep.LStepGraph;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
@@ -42,7 +44,7 @@ import java.util.stream.IntStream;
  */
 public final class LcRun {
     private static final int EVALUATION_BATCH = 1000;
-    /** An epoch whose mean cross-entropy exceeds the reference's this many times (and 10) has exploded. */
+    /** An epoch whose mean loss exceeds the reference's this many times (and 10) has exploded. */
     private static final double EXPLOSION = 1e3;
 
     /** Progress callbacks; all optional. */
@@ -77,14 +79,32 @@ public final class LcRun {
     private List<Theta> directTheta;
     private Matrix[] lambda;
     private Row referenceRow;
+    /** The reference's predicted test classes, for agreement (null for regression). */
+    private int[] referencePredictions;
+    private Evaluator testEvaluator;
+    private final Objective objective;
+    private final Objective testObjective;
+
+    /** A classifier's run: softmax cross-entropy on class-index targets, train and test. */
+    public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
+                 Dataset test, long seed, Listener listener, Path checkpoints, String fingerprint) {
+        this(model, tasks, schedule, settings, train, test, new SoftmaxCrossEntropy(), new SoftmaxCrossEntropy(), seed,
+                listener, checkpoints, fingerprint);
+    }
 
     /**
+     * @param objective what the L-step minimises on {@code train} (and how the train set is measured)
+     * @param testObjective how {@code test} is measured (distillation trains on a reference's outputs but can be
+     *     measured against labels)
      * @param checkpoints folder for the run's checkpoint, or null for none
      * @param fingerprint identifies the plan; a checkpoint with another fingerprint is not resumed
      */
     public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
-                 Dataset test, long seed, Listener listener, Path checkpoints, String fingerprint) {
+                 Dataset test, Objective objective, Objective testObjective, long seed, Listener listener,
+                 Path checkpoints, String fingerprint) {
         this.model = model;
+        this.objective = objective;
+        this.testObjective = testObjective;
         this.tasks = List.copyOf(tasks);
         this.schedule = schedule;
         this.settings = settings;
@@ -110,7 +130,8 @@ public final class LcRun {
     /** Runs from the start, or ({@code resume}) from the checkpoint when there is one. */
     public LcReport run(boolean resume) throws IOException {
         List<Row> rows = new ArrayList<>();
-        LStepGraph lstep = new LStepGraph(model, compressed, settings.optimizer());
+        LStepGraph lstep = new LStepGraph(model, objective, compressed, settings.optimizer());
+        testEvaluator = new Evaluator(model, testObjective);
         try (Minibatches batches = new Minibatches(train, settings.batchSize());
              Minibatches trainEval = new Minibatches(train, EVALUATION_BATCH);
              Minibatches testEval = new Minibatches(test, EVALUATION_BATCH)) {
@@ -200,7 +221,8 @@ public final class LcRun {
     private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {
         if (checkpoints != null) {
             new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
-                    directTheta, List.of(theta), List.of(lambda), List.copyOf(rows)).write(checkpoints);
+                    directTheta, List.of(theta), List.of(lambda), List.copyOf(rows), referencePredictions)
+                    .write(checkpoints);
         }
     }
 
@@ -218,6 +240,7 @@ public final class LcRun {
             emit(rows, row);
         }
         referenceRow = rows.get(0);
+        referencePredictions = checkpoint.referencePredictions();
     }
 
     /** Sets the model's weights to Δ(Θ) of the last C-step: the compressed model, as dense weights. */
@@ -249,7 +272,7 @@ public final class LcRun {
                     + ". Lower lr0 or the μ growth in the plan.");
         }
         if (loss.data() > Math.max(EXPLOSION * referenceRow.trainLoss(), 10)) {
-            throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): the cross-entropy "
+            throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): the loss "
                     + "exploded to " + loss.data() + " (reference " + referenceRow.trainLoss() + "). Lower lr0 or μ0.");
         }
         return loss.total();
@@ -287,7 +310,10 @@ public final class LcRun {
     private Row evaluate(LStepGraph lstep, Minibatches trainEval, Minibatches testEval, String stage, int step,
                          double mu, double lr, List<Row.TaskRow> taskRows) {
         Evaluator.Evaluation onTrain = lstep.evaluate(trainEval);
-        Evaluator.Evaluation onTest = lstep.evaluate(testEval);
+        Evaluator.Evaluation onTest = testEvaluator.evaluate(testEval);
+        if (referencePredictions == null) {
+            referencePredictions = onTest.predictions();
+        }
         long referenceBits = 32L * model.weights().stream().mapToLong(ModelWeight::size).sum();
         long bits = referenceBits;
         if (!taskRows.isEmpty()) {
@@ -295,7 +321,20 @@ public final class LcRun {
                     .mapToLong(ModelWeight::size).sum() + taskRows.stream().mapToLong(Row.TaskRow::bits).sum();
         }
         return new Row(stage, step, mu, lr, onTrain.loss(), onTrain.error(), onTest.loss(), onTest.error(), bits,
-                (double) referenceBits / bits, taskRows);
+                (double) referenceBits / bits, taskRows, onTest.metric("top5_error"), onTest.metric("mae"),
+                onTest.metric("rmse"), agreement(onTest.predictions()));
+    }
+
+    /** Share of test examples on which {@code predictions} match the reference's; NaN for regression. */
+    private double agreement(int[] predictions) {
+        if (predictions == null || referencePredictions == null) {
+            return Double.NaN;
+        }
+        int same = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            same += predictions[i] == referencePredictions[i] ? 1 : 0;
+        }
+        return (double) same / predictions.length;
     }
 
     private void emit(List<Row> rows, Row row) {

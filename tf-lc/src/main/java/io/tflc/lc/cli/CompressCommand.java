@@ -1,22 +1,133 @@
 package io.tflc.lc.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.algorithm.Row;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
+import io.tflc.lc.plan.TaskShorthand;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tf-lc compress --plan P.json}: runs the LC algorithm as the plan states. */
-@Command(name = "compress", mixinStandardHelpOptions = true,
-        description = "Compress a SavedModel with the LC algorithm as a plan file states; writes report.json, "
-                + "report.md, report.png and model/ to the plan's output folder.")
+/**
+ * {@code tf-lc compress}: runs the LC algorithm as a plan file states, or as the command line states it for the
+ * common case (a model, its data, the tasks and an output folder; the schedule and L-step take the plans' defaults).
+ */
+@Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compress a SavedModel with the LC algorithm, as a plan file states (--plan) or in one line "
+                + "(--model, --data, --task, --out). Writes report.json, report.md, report.png and model/ to the "
+                + "output folder.", "",
+                "Example: tf-lc compress --model ../shared/savedmodels/keras-autompg-regression "
+                        + "--data csv:../shared/data/auto-mpg/auto-mpg.csv --label MPG --split-train 313 --loss mse "
+                        + "--task 're:.*/kernel=codebook:4' --out runs/autompg-k4", ""})
 public final class CompressCommand implements Callable<Integer> {
 
-    @Option(names = "--plan", required = true, description = "the plan file (JSON)")
-    private Path planFile;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private What what;
+
+    static final class What {
+        @Option(names = "--plan", required = true, description = "a plan file (JSON)")
+        Path planFile;
+
+        @ArgGroup(exclusive = false)
+        OneLine oneLine;
+    }
+
+    /** The plan's content given on the command line. */
+    static final class OneLine {
+        @Option(names = "--model", required = true, description = "the SavedModel folder")
+        Path model;
+
+        @Option(names = "--data", required = true, description = "KIND:PATH with KIND one of idx, csv, npy, images, "
+                + "tfrecord (a plain folder: idx)")
+        String data;
+
+        @Option(names = "--test-data", description = "a separate test source (KIND:PATH); without it, --split-train "
+                + "splits --data (idx folders hold both sets)")
+        String testData;
+
+        @Option(names = "--label", description = "CSV: the label column; TFRecord: the label feature")
+        String label;
+
+        @Option(names = "--loss", description = "auto (default), softmax_cross_entropy, sigmoid_cross_entropy, mse, "
+                + "mae, distill")
+        String loss = "auto";
+
+        @Option(names = "--temperature", description = "distillation temperature (default: ${DEFAULT-VALUE})")
+        double temperature = 1;
+
+        @Option(names = "--split-train", description = "train on this many (seeded) examples of --data, test on the "
+                + "rest")
+        int splitTrain;
+
+        @Option(names = "--seed", description = "seed of the split and the minibatch order (default: ${DEFAULT-VALUE})")
+        long seed = 1;
+
+        @Option(names = "--scale", description = "multiply the features by this (default: 1/255 for idx, else 1)")
+        Float scale;
+
+        @Option(names = "--task", required = true, description = "SELECTOR=SPEC, repeatable; SPEC: codebook:K, "
+                + "binary, ternary, prune:F, rank:R, or A+B (additive)")
+        List<String> tasks;
+
+        @Option(names = "--steps", description = "LC steps (default: " + 30 + ")")
+        Integer steps;
+
+        @Option(names = "--out", required = true, description = "the output folder")
+        Path out;
+
+        JsonObject plan() {
+            JsonObject plan = new JsonObject();
+            JsonObject m = new JsonObject();
+            m.addProperty("savedmodel", model.toAbsolutePath().toString());
+            plan.add("model", m);
+            JsonObject d = new JsonObject();
+            String source = data.contains(":") ? data : "idx:" + data;
+            if (testData != null) {
+                d.addProperty("train", source);
+                d.addProperty("test", testData.contains(":") ? testData : "idx:" + testData);
+            } else {
+                d.addProperty("source", source);
+            }
+            if (label != null) {
+                d.addProperty("label", label);
+            }
+            if (scale != null) {
+                d.addProperty("scale", scale);
+            }
+            if (splitTrain > 0) {
+                JsonObject split = new JsonObject();
+                split.addProperty("train", splitTrain);
+                split.addProperty("seed", seed);
+                d.add("split", split);
+            }
+            plan.add("data", d);
+            JsonObject l = new JsonObject();
+            l.addProperty("name", loss);
+            l.addProperty("temperature", temperature);
+            plan.add("loss", l);
+            JsonArray t = new JsonArray();
+            tasks.forEach(task -> t.add(TaskShorthand.parse(task)));
+            plan.add("tasks", t);
+            if (steps != null) {
+                JsonObject schedule = new JsonObject();
+                schedule.addProperty("steps", steps);
+                plan.add("schedule", schedule);
+            }
+            plan.addProperty("seed", seed);
+            plan.addProperty("output", out.toAbsolutePath().toString());
+            return plan;
+        }
+    }
 
     @Option(names = "--resume", description = "continue an interrupted run from its last checkpoint")
     private boolean resume;
@@ -30,14 +141,35 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Plan plan = PlanParser.parse(planFile);
-        System.out.println("plan " + planFile + " → " + plan.output());
-        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), planFile.getFileName().toString(),
-                new CompressJob.Options(resume, force, trust.trust()), new ProgressListener(System.out)).report();
+        Plan plan;
+        String fingerprint;
+        String title;
+        if (what.planFile != null) {
+            plan = PlanParser.parse(what.planFile);
+            fingerprint = PlanParser.fingerprint(what.planFile);
+            title = what.planFile.getFileName().toString();
+            System.out.println("plan " + what.planFile + " → " + plan.output());
+        } else {
+            JsonObject json = what.oneLine.plan();
+            plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
+            fingerprint = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(json.toString().getBytes(StandardCharsets.UTF_8)));
+            title = what.oneLine.model.getFileName() + " " + String.join(" ", what.oneLine.tasks);
+            System.out.println(title + " → " + plan.output());
+        }
+        LcReport report = CompressJob.run(plan, fingerprint, title, new CompressJob.Options(resume, force,
+                trust.trust()), new ProgressListener(System.out)).report();
+        if (what.oneLine != null) {
+            // The plan this command line meant, beside its results: `compress --plan` reruns it.
+            io.tflc.lc.report.ReportWriter.atomically(plan.output().resolve("plan.json"),
+                    (new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(what.oneLine.plan()) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+        }
         System.out.println("report: " + plan.output().resolve("report.md"));
-        System.out.printf(java.util.Locale.ROOT, "final: test error %.2f%% (reference %.2f%%, DC %.2f%%), ratio %.1f×%n",
-                100 * report.finalRow().testError(), 100 * report.reference().testError(),
-                100 * report.directCompression().testError(), report.finalRow().compressionRatio());
+        Row last = report.finalRow();
+        System.out.printf(Locale.ROOT, "final: %s (reference %s, DC %s), ratio %.1f×%n", last.headlineText(),
+                report.reference().headlineText(), report.directCompression().headlineText(),
+                last.compressionRatio());
         return 0;
     }
 }

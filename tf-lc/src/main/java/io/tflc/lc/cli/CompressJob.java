@@ -4,8 +4,12 @@ import io.tflc.compressors.Theta;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
+import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
+import io.tflc.lc.objective.Distillation;
+import io.tflc.lc.objective.Objective;
+import io.tflc.lc.objective.Objectives;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.prune.StructuredPruner;
@@ -78,9 +82,27 @@ public final class CompressJob {
             Datasets data = load(plan, loaded.exampleShape());
             Dataset train = limit(data.train(), plan.data().trainLimit());
             Dataset test = limit(data.test(), plan.data().testLimit());
+            Objective objective = Objectives.resolve(plan.loss().name(), loaded, plan.loss().temperature());
+            Objective testObjective = objective;
+            int outputs = Objective.units(objective.onOutput() ? loaded.output() : loaded.logits());
+            if (objective instanceof Distillation distill) {
+                // The reference's own outputs are the training targets: labels are neither used nor needed.
+                train = Objectives.teacherTargets(loaded, distill, train);
+                if (labelled(test, distill.base(), outputs)) {
+                    testObjective = distill.base();
+                } else {
+                    System.out.println("the test set has no labels the model's objective can use: it is measured "
+                            + "against the reference's outputs (agreement)");
+                    test = Objectives.teacherTargets(loaded, distill, test);
+                }
+            }
+            objective.check(train, outputs, "the training data (" + describe(plan, true) + ")");
+            testObjective.check(test, outputs, "the test data (" + describe(plan, false) + ")");
+            System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training and %,d test examples%n",
+                    objective.name(), train.size(), test.size());
             try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test)) {
                 return compress(plan, title, options.resume(), model == null ? loaded : model, train, test,
-                        fingerprint, listener);
+                        objective, testObjective, fingerprint, listener);
             }
         }
     }
@@ -89,8 +111,26 @@ public final class CompressJob {
     public static Map<String, Path> inputs(Plan plan) {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", plan.model().savedModel());
-        inputs.put("data", plan.data().idxDir());
+        List<Path> data = plan.data().paths();
+        for (int i = 0; i < data.size(); i++) {
+            inputs.put(i == 0 ? "data" : "data (" + (i + 1) + ")", data.get(i));
+        }
         return inputs;
+    }
+
+    private static boolean labelled(Dataset data, Objective objective, int outputs) {
+        try {
+            objective.check(data, outputs, "");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String describe(Plan plan, boolean train) {
+        Plan.Data d = plan.data();
+        return d.source() != null ? d.source() + (d.splitTrain() > 0 ? (train ? ", first " : ", after the first ")
+                + d.splitTrain() + " of a seeded split" : "") : train ? d.train() : d.test();
     }
 
     /** Structured pruning before LC, as the plan's {@code prune} says; prints what it did. */
@@ -107,7 +147,8 @@ public final class CompressJob {
     }
 
     private static RunSummary compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
-                                     Dataset test, String fingerprint, LcRun.Listener listener) throws IOException {
+                                       Dataset test, Objective objective, Objective testObjective, String fingerprint,
+                                       LcRun.Listener listener) throws IOException {
         Path output = plan.output();
         List<Task> tasks = new ArrayList<>();
         for (TaskSpec spec : plan.tasks()) {
@@ -116,8 +157,8 @@ public final class CompressJob {
         LcRun run;
         LcReport report;
         try (TensorBoardListener logged = new TensorBoardListener(output.resolve("tensorboard"), listener)) {
-            run = new LcRun(model, tasks, plan.schedule(), plan.lStep(), train, test, plan.seed(), logged,
-                    output.resolve("checkpoint"), fingerprint);
+            run = new LcRun(model, tasks, plan.schedule(), plan.lStep(train.size()), train, test, objective,
+                    testObjective, plan.seed(), logged, output.resolve("checkpoint"), fingerprint);
             report = run.run(resume);
         }
         run.applyCompressedWeights();
@@ -139,23 +180,13 @@ public final class CompressJob {
         return stored;
     }
 
-    /** The plan's train and test sets, scaled as the model expects. */
+    /** The plan's train and test sets, shaped and preprocessed as the model expects. */
     public static Datasets load(Plan plan, int[] exampleShape) throws IOException {
-        Plan.Data spec = plan.data();
-        float scale = plan.model().inputScale() != null ? plan.model().inputScale() : spec.scale();
-        Datasets data = Datasets.loadMnistLayout(spec.idxDir(), scale, exampleShape);
-        if (spec.splitTrain() > 0) {
-            Dataset all = data.test();
-            if (all == null || all.size() <= spec.splitTrain()) {
-                throw new IOException("data.split needs more than " + spec.splitTrain() + " t10k-* examples in "
-                        + spec.idxDir());
-            }
-            int[] order = all.shuffledIndices(new java.util.SplittableRandom(spec.splitSeed()));
-            return new Datasets(all.select(java.util.Arrays.copyOfRange(order, 0, spec.splitTrain())),
-                    all.select(java.util.Arrays.copyOfRange(order, spec.splitTrain(), order.length)));
-        }
+        Plan.Data d = plan.data();
+        Datasets data = DataSources.open(d.spec(), d.source(), d.train(), d.test(), d.splitTrain(), d.splitSeed(),
+                exampleShape);
         if (data.train() == null || data.test() == null) {
-            throw new IOException(spec.idxDir() + " needs both train-* and t10k-* IDX files (or a data.split of the "
+            throw new IOException(d.source() + " needs both train-* and t10k-* IDX files (or a data.split of the "
                     + "t10k set)");
         }
         return data;

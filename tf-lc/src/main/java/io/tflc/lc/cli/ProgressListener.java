@@ -53,7 +53,7 @@ public final class ProgressListener implements LcRun.Listener {
             case "direct_compression" -> "direct compression";
             default -> String.format(Locale.ROOT, "LC step %-10d", row.step());
         };
-        return String.format(Locale.ROOT, "%s  test error %6.2f%%  train loss %.4f  %,12d bits  ratio %6.1f×", what,
-                100 * row.testError(), row.trainLoss(), row.bits(), row.compressionRatio());
+        return String.format(Locale.ROOT, "%s  %-17s  train loss %.4f  %,12d bits  ratio %6.1f×", what,
+                row.headlineText(), row.trainLoss(), row.bits(), row.compressionRatio());
     }
 }

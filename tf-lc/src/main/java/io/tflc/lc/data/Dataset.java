@@ -4,36 +4,44 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A labelled dataset held in memory: {@code size()} examples of {@code exampleShape} float features (row-major)
- * and integer class labels in [0, classes).
+ * A dataset held in memory: {@code size()} examples of {@code exampleShape} float features (row-major), each with
+ * {@code targetWidth} float targets: a class index (width 1) for classifiers, the values to fit for regression, or
+ * a reference model's outputs for distillation. What the targets mean is the objective's business.
  */
 public final class Dataset {
     private final float[] features;
-    private final int[] labels;
+    private final float[] targets;
     private final int[] exampleShape;
     private final int exampleSize;
-    private final int classes;
+    private final int targetWidth;
 
-    public Dataset(float[] features, int[] labels, int[] exampleShape, int classes) {
+    public Dataset(float[] features, float[] targets, int[] exampleShape, int targetWidth) {
         this.exampleShape = exampleShape.clone();
         this.exampleSize = Arrays.stream(exampleShape).reduce(1, (a, b) -> a * b);
-        if (features.length != (long) labels.length * exampleSize) {
-            throw new IllegalArgumentException(labels.length + " labels need " + (long) labels.length * exampleSize
+        if (targetWidth < 1 || targets.length % targetWidth != 0) {
+            throw new IllegalArgumentException(targets.length + " target values do not make rows of " + targetWidth);
+        }
+        long size = targets.length / targetWidth;
+        if (features.length != size * exampleSize) {
+            throw new IllegalArgumentException(size + " examples need " + size * exampleSize
                     + " feature values of shape " + Arrays.toString(exampleShape) + ", got " + features.length);
         }
-        for (int label : labels) {
-            if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("label " + label + " outside [0, " + classes + ")");
-            }
-        }
         this.features = features;
-        this.labels = labels;
-        this.classes = classes;
+        this.targets = targets;
+        this.targetWidth = targetWidth;
+    }
+
+    /** Examples labelled with class indices (one target each). */
+    public static Dataset ofClasses(float[] features, int[] labels, int[] exampleShape) {
+        float[] targets = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            targets[i] = labels[i];
+        }
+        return new Dataset(features, targets, exampleShape, 1);
     }
 
     /** Images and labels from IDX tensors, pixels multiplied by {@code scale}. */
-    public static Dataset fromIdx(Idx.Tensor images, Idx.Tensor labels, float scale, int[] exampleShape,
-                                  int classes) {
+    public static Dataset fromIdx(Idx.Tensor images, Idx.Tensor labels, float scale, int[] exampleShape) {
         if (images.count() != labels.count()) {
             throw new IllegalArgumentException(images.count() + " images but " + labels.count() + " labels");
         }
@@ -46,15 +54,11 @@ public final class Dataset {
         for (int i = 0; i < y.length; i++) {
             y[i] = labels.values()[i] & 0xff;
         }
-        return new Dataset(features, y, exampleShape, classes);
+        return ofClasses(features, y, exampleShape);
     }
 
     public int size() {
-        return labels.length;
-    }
-
-    public int classes() {
-        return classes;
+        return targets.length / targetWidth;
     }
 
     public int[] exampleShape() {
@@ -65,8 +69,18 @@ public final class Dataset {
         return exampleSize;
     }
 
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    /** The class index of example {@code i} (its first target, for datasets labelled with classes). */
     public int label(int i) {
-        return labels[i];
+        return (int) targets[i * targetWidth];
+    }
+
+    /** Target {@code j} of example {@code i}. */
+    public float target(int i, int j) {
+        return targets[i * targetWidth + j];
     }
 
     /** A copy of every example's features, one example after another. */
@@ -74,9 +88,27 @@ public final class Dataset {
         return features.clone();
     }
 
-    /** A copy of the labels. */
+    /** A copy of the targets, one example's row after another. */
+    public float[] targets() {
+        return targets.clone();
+    }
+
+    /** The class index of every example (see {@link #label}). */
     public int[] labels() {
-        return labels.clone();
+        int[] labels = new int[size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = label(i);
+        }
+        return labels;
+    }
+
+    /** The same examples with other targets (e.g. a reference model's outputs), {@code width} per example. */
+    public Dataset withTargets(float[] newTargets, int width) {
+        if (newTargets.length != (long) size() * width) {
+            throw new IllegalArgumentException(size() + " examples need " + (long) size() * width + " targets of width "
+                    + width + ", got " + newTargets.length);
+        }
+        return new Dataset(features, newTargets, exampleShape, width);
     }
 
     /** Copies the features of example {@code i} into {@code out} at {@code offset}. */
@@ -84,21 +116,27 @@ public final class Dataset {
         System.arraycopy(features, i * exampleSize, out, offset, exampleSize);
     }
 
+    /** Copies the targets of example {@code i} into {@code out} at {@code offset}. */
+    void copyTargets(int i, float[] out, int offset) {
+        System.arraycopy(targets, i * targetWidth, out, offset, targetWidth);
+    }
+
     /** The examples at {@code indices}, in that order. */
     public Dataset select(int[] indices) {
         float[] f = new float[indices.length * exampleSize];
-        int[] y = new int[indices.length];
+        float[] y = new float[indices.length * targetWidth];
         for (int t = 0; t < indices.length; t++) {
             copyFeatures(indices[t], f, t * exampleSize);
-            y[t] = labels[indices[t]];
+            copyTargets(indices[t], y, t * targetWidth);
         }
-        return new Dataset(f, y, exampleShape, classes);
+        return new Dataset(f, y, exampleShape, targetWidth);
     }
 
     /** The first {@code count} examples. */
     public Dataset head(int count) {
         int n = Math.min(count, size());
-        return new Dataset(Arrays.copyOf(features, n * exampleSize), Arrays.copyOf(labels, n), exampleShape, classes);
+        return new Dataset(Arrays.copyOf(features, n * exampleSize), Arrays.copyOf(targets, n * targetWidth),
+                exampleShape, targetWidth);
     }
 
     /** A permutation of 0..size−1 drawn from {@code random}. */

@@ -2,7 +2,6 @@ package io.tflc.lc.data;
 
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Feeds a dataset to a graph in minibatches through tensors allocated once: one pair for full batches and one
@@ -10,8 +9,8 @@ import org.tensorflow.types.TInt32;
  */
 public final class Minibatches implements AutoCloseable {
 
-    /** One minibatch: features [size, example shape…] and labels [size]. */
-    public record Batch(TFloat32 features, TInt32 labels, int size) {
+    /** One minibatch: features [size, example shape…] and targets [size, target width]. */
+    public record Batch(TFloat32 features, TFloat32 targets, int size) {
     }
 
     /** What runs on each batch. */
@@ -78,9 +77,9 @@ public final class Minibatches implements AutoCloseable {
     private final class Buffers implements AutoCloseable {
         final int size;
         final float[] featureScratch;
-        final int[] labelScratch;
+        final float[] targetScratch;
         final TFloat32 features;
-        final TInt32 labels;
+        final TFloat32 targets;
 
         Buffers(int size) {
             this.size = size;
@@ -91,25 +90,25 @@ public final class Minibatches implements AutoCloseable {
                 dims[i + 1] = shape[i];
             }
             featureScratch = new float[size * data.exampleSize()];
-            labelScratch = new int[size];
+            targetScratch = new float[size * data.targetWidth()];
             features = TFloat32.tensorOf(Shape.of(dims));
-            labels = TInt32.tensorOf(Shape.of(size));
+            targets = TFloat32.tensorOf(Shape.of(size, data.targetWidth()));
         }
 
         Batch fill(int[] order, int start) {
             for (int t = 0; t < size; t++) {
                 data.copyFeatures(order[start + t], featureScratch, t * data.exampleSize());
-                labelScratch[t] = data.label(order[start + t]);
+                data.copyTargets(order[start + t], targetScratch, t * data.targetWidth());
             }
             features.asRawTensor().data().asFloats().write(featureScratch);
-            labels.asRawTensor().data().asInts().write(labelScratch);
-            return new Batch(features, labels, size);
+            targets.asRawTensor().data().asFloats().write(targetScratch);
+            return new Batch(features, targets, size);
         }
 
         @Override
         public void close() {
             features.close();
-            labels.close();
+            targets.close();
         }
     }
 }

@@ -1,5 +1,11 @@
 /**
- * Data: IDX files (gzipped or not), in-memory labelled datasets with seeded shuffling, and the minibatch feeder
- * that writes batches into tensors allocated once.
+ * Data: where examples come from and how they reach a graph. {@link io.tflc.lc.data.DataSources} turns
+ * {@code KIND:PATH} texts into {@link io.tflc.lc.data.DataSource}s (IDX files, CSV tables, NumPy arrays, image
+ * folders, TFRecord files of {@code tf.Example}s) and a plan's data section into train and test
+ * {@link io.tflc.lc.data.Datasets}, split by seed when there is one source; every source checks its examples against
+ * the model's input and names the file and record, row or image of whatever is wrong, before anything trains.
+ * Images and records are decoded by TensorFlow's own ops, NumPy arrays read by ND4J.
+ * {@link io.tflc.lc.data.Preprocessing} scales and standardizes features; {@link io.tflc.lc.data.Dataset} holds them
+ * in memory with seeded shuffling, and {@link io.tflc.lc.data.Minibatches} writes batches into tensors allocated once.
  */
 package io.tflc.lc.data;

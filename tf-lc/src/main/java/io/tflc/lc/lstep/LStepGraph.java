@@ -2,6 +2,8 @@ package io.tflc.lc.lstep;
 
 import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.evaluation.Evaluator;
+import io.tflc.lc.objective.Objective;
+import io.tflc.lc.objective.SoftmaxCrossEntropy;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.Preflight;
 import io.tflc.savedmodels.Scopes;
@@ -27,14 +29,14 @@ import org.tensorflow.proto.StepStats;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The L-step added to a model's graph once: loss = mean cross-entropy(logits, labels) + μ/2·Σ‖w − target‖² over
- * the penalised weights; the cross-entropy's gradients by {@code addGradients} with respect to the weights' resource
- * handles, plus μ(w − target) for a penalised weight; one {@code ResourceApply*} update per trainable weight (the
- * framework optimizers only see VariableV2, DESIGN §6).
+ * The L-step added to a model's graph once: loss = the objective's mean loss (e.g. cross-entropy of the logits and
+ * the labels, or squared error; {@link Objective}) + μ/2·Σ‖w − target‖² over the penalised weights; the data loss's
+ * gradients by {@code addGradients} with respect to the weights' resource handles, plus μ(w − target) for a
+ * penalised weight; one {@code ResourceApply*} update per trainable weight (the framework optimizers only see
+ * VariableV2, DESIGN §6).
  *
  * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ (held as −μ·target) are non-trainable resource variables
- * assigned from Java once per LC step, never fed per minibatch. Labels are integers; the cross-entropy takes them
- * one-hot, because the sparse op has no registered gradient. With no penalised weights this is plain training.
+ * assigned from Java once per LC step, never fed per minibatch. With no penalised weights this is plain training.
  */
 public final class LStepGraph {
     private static final String SCOPE = "tflc/lstep";
@@ -55,7 +57,12 @@ public final class LStepGraph {
     private final List<String> slotNames = new ArrayList<>();
     private final Optimizer optimizer;
 
+    /** Under softmax cross-entropy, the classifiers' objective. */
     public LStepGraph(TrainableModel model, List<String> penalizedWeights, Optimizer optimizer) {
+        this(model, new SoftmaxCrossEntropy(), penalizedWeights, optimizer);
+    }
+
+    public LStepGraph(TrainableModel model, Objective objective, List<String> penalizedWeights, Optimizer optimizer) {
         this.model = model;
         this.penalized = List.copyOf(penalizedWeights);
         this.optimizer = optimizer;
@@ -65,7 +72,7 @@ public final class LStepGraph {
 
         Operand<?> mu = scalar(tf, "mu", variables);
         Operand<?> learningRate = scalar(tf, "learning_rate", variables);
-        evaluator = new Evaluator(model);
+        evaluator = new Evaluator(model, objective);
         dataLoss = evaluator.loss();
 
         List<Preflight.Problem> problems = Preflight.missingGradients(model);
@@ -235,7 +242,7 @@ public final class LStepGraph {
     }
 
     private Session.Runner update(Minibatches.Batch batch) {
-        return model.session().runner().feed(model.input(), batch.features()).feed(model.labels(), batch.labels())
+        return model.session().runner().feed(model.input(), batch.features()).feed(model.targets(), batch.targets())
                 .addTarget(train).fetch(dataLoss);
     }
 
@@ -244,12 +251,12 @@ public final class LStepGraph {
         return train;
     }
 
-    /** The minibatch's mean cross-entropy. */
+    /** The minibatch's mean loss under the objective. */
     public Operand<TFloat32> dataLoss() {
         return dataLoss;
     }
 
-    /** Mean cross-entropy and error rate of the model on a dataset, without penalty. */
+    /** The objective's loss and measures of the model on a dataset, without penalty. */
     public Evaluator.Evaluation evaluate(Minibatches batches) {
         return evaluator.evaluate(batches);
     }

@@ -2,6 +2,7 @@ package io.tflc.lc.plan;
 
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
+import io.tflc.lc.data.DataSpec;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,13 +10,39 @@ import java.util.List;
  * An LC run as a plan file states it. Relative paths in the file are relative to the file's folder.
  *
  * @param model the SavedModel to compress and how to call it
- * @param data where the labelled data is
+ * @param data where the data is and how it is read
+ * @param loss what the L-step minimises
+ * @param lStep how each L-step trains; null: {@link #defaultLStep}, sized to the training set
  * @param tasks what to compress and how
  * @param seed seeds minibatch shuffling (and so, with the same plan, the whole run)
  * @param output the folder the run writes its report and compressed model to
  */
-public record Plan(Model model, Data data, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
+public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
                    LStepSettings lStep, long seed, Path output) {
+
+    /** μ0 = 0.01 growing ×1.3 for 30 steps: what the shipped Keras plans use. */
+    public static final MuSchedule DEFAULT_SCHEDULE = new MuSchedule(0.01, 1.3, 30);
+    /** Minibatch updates an L-step makes at least when the plan leaves the L-step to tf-lc. */
+    static final int MIN_UPDATES = 200;
+    private static final int BATCH = 64;
+
+    /**
+     * The L-step when the plan has none ({@code lStep} null): Adam (β1 0.9), batch 64, learning rate 0.001·0.98^j,
+     * and as many epochs as make at least 200 minibatch updates (at least 2): Adam's steps do not scale with the
+     * loss, so one default serves cross-entropies and squared errors of any size, and a small data set (313 rows of
+     * Auto MPG: 5 minibatches) still trains as long as a large one.
+     */
+    public static LStepSettings defaultLStep(int trainExamples) {
+        int batches = Math.max(1, (trainExamples + BATCH - 1) / BATCH);
+        int epochs = Math.max(2, (MIN_UPDATES + batches - 1) / batches);
+        return new LStepSettings(epochs, epochs, BATCH,
+                new io.tflc.lc.lstep.Optimizer(io.tflc.lc.lstep.Optimizer.ADAM, 0.9), 0.001, 0.98);
+    }
+
+    /** The plan's L-step, or {@link #defaultLStep} for {@code trainExamples} when it gives none. */
+    public LStepSettings lStep(int trainExamples) {
+        return lStep != null ? lStep : defaultLStep(trainExamples);
+    }
 
     public Plan {
         tasks = List.copyOf(tasks);
@@ -23,7 +50,7 @@ public record Plan(Model model, Data data, Prune prune, List<TaskSpec> tasks, Mu
 
     /** The same plan writing to another folder. */
     public Plan withOutput(Path folder) {
-        return new Plan(model, data, prune, tasks, schedule, lStep, seed, folder);
+        return new Plan(model, data, loss, prune, tasks, schedule, lStep, seed, folder);
     }
 
     /**
@@ -42,11 +69,35 @@ public record Plan(Model model, Data data, Prune prune, List<TaskSpec> tasks, Mu
     }
 
     /**
-     * Labelled data in the MNIST file layout ({train,t10k}-{images-idx3,labels-idx1}-ubyte.gz), pixel values
-     * multiplied by {@code scale}; {@code trainLimit}/{@code testLimit} keep the first examples only (0: all).
-     * With {@code splitTrain} &gt; 0 only the t10k set is used: shuffled with {@code splitSeed}, its first
-     * {@code splitTrain} examples train and the rest test (for a folder that holds a test set only).
+     * The data: one {@code source} (split with {@code splitTrain} &gt; 0: shuffled with {@code splitSeed}, its first
+     * {@code splitTrain} examples train and the rest test; an {@code idx:DIR} source without a split is DIR's
+     * train-* and t10k-* files), or a {@code train} and a {@code test} source; each {@code KIND:PATH} with an
+     * absolute path. {@code trainLimit}/{@code testLimit} keep the first examples only (0: all).
      */
-    public record Data(Path idxDir, float scale, int trainLimit, int testLimit, int splitTrain, long splitSeed) {
+    public record Data(String source, String train, String test, DataSpec spec, int trainLimit, int testLimit,
+                       int splitTrain, long splitSeed) {
+
+        /** The files and folders the data is read from (a run's output must lie apart from them). */
+        public java.util.List<Path> paths() {
+            java.util.List<Path> paths = new java.util.ArrayList<>();
+            for (String s : new String[] {source, train, test}) {
+                if (s != null) {
+                    for (String part : s.substring(s.indexOf(':') + 1).split(",")) {
+                        int glob = java.util.stream.Stream.of("*", "?", "[").mapToInt(part::indexOf).filter(i -> i >= 0)
+                                .min().orElse(-1);
+                        paths.add(glob < 0 ? Path.of(part) : Path.of(part.substring(0, glob)).getParent());
+                    }
+                }
+            }
+            return paths;
+        }
+    }
+
+    /**
+     * The objective: {@code auto}, {@code softmax_cross_entropy}, {@code sigmoid_cross_entropy}, {@code mse},
+     * {@code mae} or {@code distill} (with its {@code temperature}).
+     */
+    public record Loss(String name, double temperature) {
+        public static final Loss AUTO = new Loss("auto", 1);
     }
 }

@@ -1,11 +1,14 @@
 package io.tflc.lc.plan;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
+import io.tflc.lc.data.DataSpec;
 import io.tflc.lc.data.Datasets;
+import io.tflc.lc.objective.Objectives;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.ModelExporter;
 import java.io.IOException;
@@ -48,6 +51,96 @@ public final class PlanParser {
         }
     }
 
+    /**
+     * The {@code data} section (null: none, i.e. Fashion-MNIST at its Debian path). Legacy keys keep working:
+     * {@code idx_dir} (an {@code idx:} source) and {@code scale} (a preprocessing scale); IDX data is scaled by 1/255
+     * unless told otherwise, other sources by nothing; {@code inputScale} (the model's {@code input_scale}) wins.
+     */
+    private static Plan.Data data(Fields data, Path base, Float inputScale) {
+        if (data == null) {
+            return new Plan.Data("idx:" + Datasets.FASHION_MNIST, null, null, new DataSpec(null, null, null, null,
+                    DataSpec.Preprocess.NONE.withScale(inputScale != null ? inputScale : 1f / 255)), 0, 0, 0, 0);
+        }
+        String source = data.has("source") ? resolve(data.string("source"), base, data.path("source"))
+                : data.has("idx_dir") ? "idx:" + base.resolve(data.string("idx_dir")) : null;
+        String train = data.has("train") ? resolve(data.string("train"), base, data.path("train")) : null;
+        String test = data.has("test") ? resolve(data.string("test"), base, data.path("test")) : null;
+        if ((train == null) != (test == null) || (train != null && source != null)) {
+            throw new PlanException("data needs either one source (with a split, or idx:DIR) or both train and test");
+        }
+        if (source == null && train == null) {
+            source = "idx:" + Datasets.FASHION_MNIST;
+        }
+        boolean idx = (source != null ? source : train).startsWith("idx:");
+        int splitTrain = 0;
+        long splitSeed = 0;
+        if (data.has("split")) {
+            Fields split = new Fields(data.element("split"), "data.split");
+            splitTrain = split.integer("train");
+            splitSeed = split.integer("seed", 0);
+            split.finish();
+            if (splitTrain < 1) {
+                throw new PlanException("data.split.train must be ≥ 1");
+            }
+        }
+        float scale = (float) data.number("scale", idx ? 1.0 / 255 : 1);
+        DataSpec.Preprocess preprocess = DataSpec.Preprocess.NONE.withScale(scale);
+        if (data.has("preprocess")) {
+            Fields p = new Fields(data.element("preprocess"), "data.preprocess");
+            preprocess = new DataSpec.Preprocess((float) p.number("scale", scale), floats(p, "mean"),
+                    floats(p, "std"), p.bool("per_image_standardization", false), ints(p, "resize"));
+            p.finish();
+        }
+        if (inputScale != null) {
+            preprocess = preprocess.withScale(inputScale);
+        }
+        DataSpec spec = new DataSpec(data.string("label", null), data.has("features") ? data.strings("features") : null,
+                data.string("decode", null), data.has("classes") ? data.strings("classes") : null, preprocess);
+        Plan.Data d = new Plan.Data(source, train, test, spec, data.integer("train_limit", 0),
+                data.integer("test_limit", 0), splitTrain, splitSeed);
+        data.finish();
+        return d;
+    }
+
+    /** {@code KIND:PATH} with PATH (each of a comma-separated list) made absolute against the plan's folder. */
+    static String resolve(String source, Path base, String where) {
+        int colon = source.indexOf(':');
+        if (colon < 1) {
+            throw new PlanException(where + " is '" + source + "'; a source is KIND:PATH, e.g. csv:data.csv, with KIND "
+                    + "one of idx, csv, npy, images, tfrecord");
+        }
+        StringBuilder out = new StringBuilder(source.substring(0, colon + 1));
+        String[] parts = source.substring(colon + 1).split(",");
+        for (int i = 0; i < parts.length; i++) {
+            out.append(i == 0 ? "" : ",").append(base.resolve(parts[i]));
+        }
+        return out.toString();
+    }
+
+    private static float[] floats(Fields f, String key) {
+        if (!f.has(key)) {
+            return null;
+        }
+        JsonArray a = f.array(key);
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).getAsFloat();
+        }
+        return v;
+    }
+
+    private static int[] ints(Fields f, String key) {
+        float[] v = floats(f, key);
+        if (v == null) {
+            return null;
+        }
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Math.round(v[i]);
+        }
+        return r;
+    }
+
     /** A plan given as JSON rather than a file; relative paths in it are relative to {@code base}. */
     public static Plan parse(JsonElement root, Path base) {
         Fields plan = new Fields(root, "");
@@ -57,24 +150,21 @@ public final class PlanParser {
                 model.string("output", null), model.has("input_scale") ? (float) model.number("input_scale") : null);
         model.finish();
 
-        Plan.Data d = new Plan.Data(Datasets.FASHION_MNIST, 1f / 255, 0, 0, 0, 0);
-        if (plan.has("data")) {
-            Fields data = new Fields(plan.element("data"), "data");
-            int splitTrain = 0;
-            long splitSeed = 0;
-            if (data.has("split")) {
-                Fields split = new Fields(data.element("split"), "data.split");
-                splitTrain = split.integer("train");
-                splitSeed = split.integer("seed", 0);
-                split.finish();
-                if (splitTrain < 1) {
-                    throw new PlanException("data.split.train must be ≥ 1");
-                }
+        Plan.Data d = data(plan.has("data") ? new Fields(plan.element("data"), "data") : null, base,
+                model.has("input_scale") ? (float) model.number("input_scale") : null);
+        Plan.Loss loss = Plan.Loss.AUTO;
+        if (plan.has("loss")) {
+            JsonElement l = plan.element("loss");
+            if (l.isJsonPrimitive()) {
+                loss = new Plan.Loss(l.getAsString(), 1);
+            } else {
+                Fields f = new Fields(l, "loss");
+                loss = new Plan.Loss(f.string("name"), f.number("temperature", 1));
+                f.finish();
             }
-            d = new Plan.Data(data.has("idx_dir") ? base.resolve(data.string("idx_dir")) : Datasets.FASHION_MNIST,
-                    (float) data.number("scale", 1.0 / 255), data.integer("train_limit", 0),
-                    data.integer("test_limit", 0), splitTrain, splitSeed);
-            data.finish();
+            if (!Objectives.NAMES.contains(loss.name())) {
+                throw new PlanException("loss is '" + loss.name() + "'; losses: " + String.join(", ", Objectives.NAMES));
+            }
         }
 
         Plan.Prune prune = null;
@@ -121,30 +211,40 @@ public final class PlanParser {
             throw new PlanException("tasks is empty: name at least one weight to compress");
         }
 
-        Fields schedule = new Fields(plan.element("schedule"), "schedule");
-        MuSchedule mu;
-        try {
-            mu = new MuSchedule(schedule.number("mu0"), schedule.number("growth"), schedule.integer("steps"));
-        } catch (IllegalArgumentException e) {
-            throw new PlanException("schedule: " + e.getMessage(), e);
+        MuSchedule mu = Plan.DEFAULT_SCHEDULE;
+        if (plan.has("schedule")) {
+            Fields schedule = new Fields(plan.element("schedule"), "schedule");
+            try {
+                mu = new MuSchedule(schedule.number("mu0", mu.mu0()), schedule.number("growth", mu.growth()),
+                        schedule.integer("steps", mu.steps()));
+            } catch (IllegalArgumentException e) {
+                throw new PlanException("schedule: " + e.getMessage(), e);
+            }
+            schedule.finish();
         }
-        schedule.finish();
 
-        Fields lstep = new Fields(plan.element("l_step"), "l_step");
-        LStepSettings settings;
-        try {
-            int epochs = lstep.integer("epochs");
-            settings = new LStepSettings(epochs, lstep.integer("first_epochs", epochs), lstep.integer("batch_size", 128),
-                    new Optimizer(lstep.string("optimizer", Optimizer.SGD_NESTEROV), lstep.number("momentum", 0.9)),
-                    lstep.number("lr0"), lstep.number("lr_decay", 1));
-        } catch (IllegalArgumentException e) {
-            throw new PlanException("l_step: " + e.getMessage(), e);
+        LStepSettings settings = null;
+        if (plan.has("l_step")) {
+            Fields lstep = new Fields(plan.element("l_step"), "l_step");
+            try {
+                // The keys keep the defaults they had when l_step had to be spelt out, so that older plans still
+                // mean the same run; a plan without l_step gets Plan.defaultLStep.
+                int epochs = lstep.integer("epochs");
+                String optimizer = lstep.string("optimizer", Optimizer.SGD_NESTEROV);
+                settings = new LStepSettings(epochs, lstep.integer("first_epochs", epochs),
+                        lstep.integer("batch_size", 128),
+                        new Optimizer(optimizer, lstep.number("momentum", 0.9)),
+                        lstep.number("lr0", optimizer.equals(Optimizer.ADAM) ? 0.001 : 0.01),
+                        lstep.number("lr_decay", 1));
+            } catch (IllegalArgumentException e) {
+                throw new PlanException("l_step: " + e.getMessage(), e);
+            }
+            lstep.finish();
         }
-        lstep.finish();
 
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
         plan.finish();
-        return new Plan(m, d, prune, tasks, mu, settings, seed, output);
+        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output);
     }
 }

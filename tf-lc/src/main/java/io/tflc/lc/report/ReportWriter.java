@@ -99,12 +99,16 @@ public final class ReportWriter {
 
     static String markdown(LcReport report, String title, Sizes sizes) {
         StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
-        md.append("| stage | step | μ | test error | train loss | ‖w − Δ(Θ)‖² | bits | ratio |\n");
-        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        boolean regression = Double.isNaN(report.reference().testError());
+        md.append(regression ? "| stage | step | μ | test MAE | test RMSE | train loss | ‖w − Δ(Θ)‖² | bits | ratio |\n"
+                : "| stage | step | μ | test error | agreement | train loss | ‖w − Δ(Θ)‖² | bits | ratio |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : report.rows()) {
             double distance = r.tasks().stream().mapToDouble(Row.TaskRow::distance).sum();
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.3g | %.2f%% | %.4f | %s | %,d | %.1f× |%n",
-                    r.stage(), r.step(), r.mu(), 100 * r.testError(), r.trainLoss(),
+            String measures = regression ? String.format(Locale.ROOT, "%.4g | %.4g", r.testMae(), r.testRmse())
+                    : String.format(Locale.ROOT, "%.2f%% | %.2f%%", 100 * r.testError(), 100 * r.agreement());
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.3g | %s | %.4f | %s | %,d | %.1f× |%n",
+                    r.stage(), r.step(), r.mu(), measures, r.trainLoss(),
                     r.stage().equals("reference") ? "–" : String.format(Locale.ROOT, "%.3g", distance), r.bits(),
                     r.compressionRatio()));
         }
@@ -139,13 +143,14 @@ public final class ReportWriter {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("LC step").build();
         List<Row> steps = report.steps();
         double[] x = steps.stream().mapToDouble(Row::step).toArray();
-        XYSeries error = chart.addSeries("nested test error (%)", x,
-                steps.stream().mapToDouble(r -> 100 * r.testError()).toArray());
+        boolean regression = Double.isNaN(report.reference().testError());
+        XYSeries error = chart.addSeries(regression ? "nested test MAE" : "nested test error (%)", x,
+                steps.stream().mapToDouble(r -> regression ? r.testMae() : 100 * r.testError()).toArray());
         error.setYAxisGroup(0);
         XYSeries distance = chart.addSeries("Σ ‖w − Δ(Θ)‖²", x, steps.stream()
                 .mapToDouble(r -> r.tasks().stream().mapToDouble(Row.TaskRow::distance).sum()).toArray());
         distance.setYAxisGroup(1);
-        chart.setYAxisGroupTitle(0, "test error (%)");
+        chart.setYAxisGroupTitle(0, regression ? "test MAE" : "test error (%)");
         chart.setYAxisGroupTitle(1, "‖w − Δ(Θ)‖²");
         chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         return chart;

@@ -37,7 +37,12 @@ public final class TensorBoardListener implements LcRun.Listener, AutoCloseable 
     @Override
     public void row(Row row) {
         long x = row.step();
-        log.scalar("nested/test_error", x, row.testError());
+        for (var metric : java.util.Map.of("nested/test_error", row.testError(), "nested/test_mae", row.testMae(),
+                "nested/test_rmse", row.testRmse(), "nested/agreement", row.agreement()).entrySet()) {
+            if (!Double.isNaN(metric.getValue())) {
+                log.scalar(metric.getKey(), x, metric.getValue());
+            }
+        }
         log.scalar("nested/train_loss", x, row.trainLoss());
         if (!row.stage().equals("reference")) {
             log.scalar("lc/mu", x, row.mu());

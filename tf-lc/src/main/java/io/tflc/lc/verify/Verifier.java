@@ -52,13 +52,13 @@ public final class Verifier {
             Served second = new Served(b.function("serving_default"));
             long[] counts = new long[3]; // original right, compressed right, same prediction
             batches.forEachInOrder(batch -> {
-                int[] labels = new int[batch.size()];
-                batch.labels().asRawTensor().data().asInts().read(labels);
+                float[] targets = new float[batch.size()];
+                batch.targets().asRawTensor().data().asFloats().read(targets);
                 int[] p = first.predict(batch.features());
                 int[] q = second.predict(batch.features());
-                for (int i = 0; i < labels.length; i++) {
-                    counts[0] += p[i] == labels[i] ? 1 : 0;
-                    counts[1] += q[i] == labels[i] ? 1 : 0;
+                for (int i = 0; i < targets.length; i++) {
+                    counts[0] += p[i] == (int) targets[i] ? 1 : 0;
+                    counts[1] += q[i] == (int) targets[i] ? 1 : 0;
                     counts[2] += p[i] == q[i] ? 1 : 0;
                 }
             });

@@ -68,7 +68,7 @@ class IdxTest {
 
     @Test
     void shufflingIsSeededAndAPermutation() {
-        Dataset data = new Dataset(new float[20], new int[20], new int[] {1}, 10);
+        Dataset data = Dataset.ofClasses(new float[20], new int[20], new int[] {1});
         int[] a = data.shuffledIndices(new SplittableRandom(9));
         int[] b = data.shuffledIndices(new SplittableRandom(9));
         assertArrayEquals(a, b);

@@ -51,7 +51,7 @@ class DuplicatedUnitsTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = random.nextFloat();
         }
-        return new Dataset(x, new int[n], shape, 10);
+        return Dataset.ofClasses(x, new int[n], shape);
     }
 
     private static void assertSameOutputs(TrainableModel a, TrainableModel b, Dataset data, long[] dims) {

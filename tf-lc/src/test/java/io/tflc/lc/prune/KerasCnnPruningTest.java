@@ -36,9 +36,9 @@ class KerasCnnPruningTest {
 
     private static Plan shipped() throws Exception {
         Plan plan = PlanParser.parse(PLAN);
-        assumeTrue(Files.exists(plan.model().savedModel()) && Files.exists(plan.data().idxDir()),
+        assumeTrue(Files.exists(plan.model().savedModel()) && plan.data().paths().stream().allMatch(Files::exists),
                 "skipped: " + plan.model().savedModel().normalize().toAbsolutePath() + " or "
-                        + plan.data().idxDir().normalize().toAbsolutePath() + " is missing (../shared; CI has it)");
+                        + plan.data().paths() + " is missing (../shared; CI has it)");
         return plan;
     }
 
@@ -73,7 +73,7 @@ class KerasCnnPruningTest {
     @Test
     void idThenQuantizationRunsFromOnePlanAndExports(@TempDir Path dir) throws Exception {
         Plan shipped = shipped();
-        Plan plan = new Plan(shipped.model(), shipped.data(), shipped.prune(), shipped.tasks(),
+        Plan plan = new Plan(shipped.model(), shipped.data(), shipped.loss(), shipped.prune(), shipped.tasks(),
                 new MuSchedule(1e-2, 1.5, 4), shipped.lStep(), shipped.seed(), dir.resolve("run"));
         LcReport report = CompressJob.run(plan, PlanParser.fingerprint(PLAN), "id then k=4", CompressJob.Options.NEW,
                 new LcRun.Listener() { }).report();

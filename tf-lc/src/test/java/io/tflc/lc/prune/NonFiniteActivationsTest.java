@@ -33,7 +33,7 @@ class NonFiniteActivationsTest {
             }
 
             NonFiniteException e = assertThrows(NonFiniteException.class,
-                    () -> new StructuredPruner(model, new Dataset(x, new int[250], new int[] {6}, 10)));
+                    () -> new StructuredPruner(model, Dataset.ofClasses(x, new int[250], new int[] {6})));
 
             assertEquals("the activations of dense/kernel's units (what dense_1/kernel receives) on pruning images "
                     + "1–100: Infinity at [0, 5] of 100×8; check the model's weights and the input scale", e.getMessage());

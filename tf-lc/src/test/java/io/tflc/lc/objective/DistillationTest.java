@@ -1,0 +1,54 @@
+package io.tflc.lc.objective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tflc.lc.FashionMnist;
+import io.tflc.lc.TestModels;
+import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.algorithm.LcRun;
+import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.plan.PlanParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14, acceptance 3 (small): 1-bit codebooks (k = 2) learnt from the reference's own outputs, no training
+ * label used, end within half a point of the run that uses the labels.
+ */
+class DistillationTest {
+
+    @Test
+    void distillingWithoutLabelsMatchesTheLabelledRun(@TempDir Path dir) throws Exception {
+        Dataset train = FashionMnist.get().train().head(10000);
+        TestModels.trainAndSave(7, 300, train, 3, dir.resolve("reference"));
+        LcReport labelled = run(dir, "auto");
+        LcReport distilled = run(dir, "distill");
+        System.out.printf(Locale.ROOT, "k=2: reference %.2f%%, labelled LC %.2f%% (DC %.2f%%), distilled LC %.2f%% "
+                        + "(agreement with the reference %.2f%%)%n", 100 * labelled.reference().testError(),
+                100 * labelled.finalRow().testError(), 100 * labelled.directCompression().testError(),
+                100 * distilled.finalRow().testError(), 100 * distilled.finalRow().agreement());
+        assertEquals(labelled.reference().testError(), distilled.reference().testError(), 0,
+                "both measure the same reference on the same labelled test set");
+        assertTrue(Math.abs(distilled.finalRow().testError() - labelled.finalRow().testError()) <= 0.005,
+                "distilled " + distilled.finalRow().testError() + " vs labelled " + labelled.finalRow().testError());
+        // Training measured against the reference's outputs: the reference agrees with itself.
+        assertEquals(0, distilled.reference().trainError(), 0);
+    }
+
+    private static LcReport run(Path dir, String loss) throws Exception {
+        Path plan = Files.writeString(dir.resolve(loss + ".json"), """
+                {"model": {"savedmodel": "reference"}, "loss": "%s",
+                 "data": {"train_limit": 10000, "test_limit": 5000},
+                 "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
+                 "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 8},
+                 "l_step": {"epochs": 1, "lr0": 0.02},
+                 "output": "run-%s"}""".formatted(loss, loss));
+        return CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), loss, CompressJob.Options.NEW,
+                new LcRun.Listener() { }).report();
+    }
+}
