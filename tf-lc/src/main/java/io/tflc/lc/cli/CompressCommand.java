@@ -63,7 +63,7 @@ public final class CompressCommand implements Callable<Integer> {
         String loss = "auto";
 
         @Option(names = "--temperature", description = "distillation temperature (default: ${DEFAULT-VALUE})")
-        double temperature = 1;
+        double temperature = io.tflc.lc.objective.Distillation.DEFAULT_TEMPERATURE;
 
         @Option(names = "--split-train", description = "train on this many (seeded) examples of --data, test on the "
                 + "rest")

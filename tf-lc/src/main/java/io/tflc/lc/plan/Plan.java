@@ -3,6 +3,7 @@ package io.tflc.lc.plan;
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.data.DataSpec;
+import io.tflc.lc.objective.Distillation;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -98,6 +99,6 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * {@code mae} or {@code distill} (with its {@code temperature}).
      */
     public record Loss(String name, double temperature) {
-        public static final Loss AUTO = new Loss("auto", 1);
+        public static final Loss AUTO = new Loss("auto", Distillation.DEFAULT_TEMPERATURE);
     }
 }

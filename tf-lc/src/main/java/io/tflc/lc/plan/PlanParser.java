@@ -8,6 +8,7 @@ import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.data.DataSpec;
 import io.tflc.lc.data.Datasets;
+import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objectives;
 import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.ModelExporter;
@@ -156,10 +157,10 @@ public final class PlanParser {
         if (plan.has("loss")) {
             JsonElement l = plan.element("loss");
             if (l.isJsonPrimitive()) {
-                loss = new Plan.Loss(l.getAsString(), 1);
+                loss = new Plan.Loss(l.getAsString(), Distillation.DEFAULT_TEMPERATURE);
             } else {
                 Fields f = new Fields(l, "loss");
-                loss = new Plan.Loss(f.string("name"), f.number("temperature", 1));
+                loss = new Plan.Loss(f.string("name"), f.number("temperature", Distillation.DEFAULT_TEMPERATURE));
                 f.finish();
             }
             if (!Objectives.NAMES.contains(loss.name())) {

@@ -4,12 +4,29 @@ import io.tflc.savedmodels.SavedModelSize;
 import java.util.Locale;
 
 /**
- * A compressed model checked against its original on the same labelled data: accuracies, agreement (share of
- * examples on which both predict the same class), sizes on disk, and median latency per batch.
+ * A compressed model checked against its original on the same labelled data: for classifiers accuracies and
+ * agreement (share of examples on which both predict the same class), for regression models mean absolute errors
+ * (the others NaN); sizes on disk, and median latency per batch.
  */
 public record Verification(int examples, double originalAccuracy, double compressedAccuracy, double agreement,
-                           SavedModelSize originalSize, SavedModelSize compressedSize, double originalMillisPerBatch,
+                           double originalMae, double compressedMae, SavedModelSize originalSize,
+                           SavedModelSize compressedSize, double originalMillisPerBatch,
                            double compressedMillisPerBatch, int batchSize) {
+
+    public boolean regression() {
+        return Double.isNaN(originalAccuracy);
+    }
+
+    /** How much larger the compressed model's MAE is, relative to the original's (0.05: 5% larger). */
+    public double maeIncrease() {
+        return compressedMae / originalMae - 1;
+    }
+
+    /** The broken budgets of a regression model (MAE may grow by {@code maxMaeIncrease}, relative). */
+    public String violations(double maxMaeIncrease) {
+        return maeIncrease() > maxMaeIncrease ? String.format(Locale.ROOT, "MAE grew %.1f%% (budget %.1f%%)",
+                100 * maeIncrease(), 100 * maxMaeIncrease) : "";
+    }
 
     /** Accuracy lost, in percentage points (negative when the compressed model is better). */
     public double accuracyDropPoints() {
@@ -39,6 +56,17 @@ public record Verification(int examples, double originalAccuracy, double compres
     }
 
     public String summary() {
+        if (regression()) {
+            return String.format(Locale.ROOT, """
+                    examples            %,d
+                    MAE                 original %.4g, compressed %.4g (%+.1f%%)
+                    bytes on disk       original %,d, compressed %,d (%.1f× smaller; gzipped %,d vs %,d)
+                    latency per batch   original %.3f ms, compressed %.3f ms (ratio %.3f, batch %d, medians)""",
+                    examples, originalMae, compressedMae, 100 * maeIncrease(), originalSize.total(),
+                    compressedSize.total(), compressedSize.ratio(originalSize), originalSize.gzipped(),
+                    compressedSize.gzipped(), originalMillisPerBatch, compressedMillisPerBatch,
+                    compressedMillisPerBatch / originalMillisPerBatch, batchSize);
+        }
         return String.format(Locale.ROOT, """
                 examples            %,d
                 accuracy            original %.2f%%, compressed %.2f%% (drop %.2f points)

@@ -2,7 +2,10 @@ package io.tflc.lc.verify;
 
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Minibatches;
-import io.tflc.lc.evaluation.Predictions;
+import io.tflc.lc.objective.Distillation;
+import io.tflc.lc.objective.Objective;
+import io.tflc.lc.objective.Regression;
+import io.tflc.lc.objective.SigmoidCrossEntropy;
 import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.savedmodels.safety.OpScan;
@@ -40,9 +43,29 @@ public final class Verifier {
                 .mapToInt(d -> Math.toIntExact(d.getSize())).toArray();
     }
 
-    /** Both models' ops are scanned ({@link OpScan}) before either is loaded. */
+    /** A classifier's check (class-index labels); see {@link #compare(Path, Path, Dataset, int, ModelTrust, Kind)}. */
     public static Verification compare(Path original, Path compressed, Dataset data, int batchSize, ModelTrust trust)
             throws IOException {
+        return compare(original, compressed, data, batchSize, trust, Kind.CLASSES);
+    }
+
+    /** How a served output is read: the argmax class, probability above one half, or values to fit. */
+    public enum Kind {
+        CLASSES, BINARY, REGRESSION;
+
+        /** The kind of a model trained under {@code objective}. */
+        public static Kind of(Objective objective) {
+            Objective o = objective instanceof Distillation d ? d.base() : objective;
+            return o instanceof SigmoidCrossEntropy ? BINARY : o instanceof Regression ? REGRESSION : CLASSES;
+        }
+    }
+
+    /**
+     * Runs both models on {@code data} as a serving pipeline does: classifiers are measured by accuracy and agreement,
+     * regression models by MAE. Both models' ops are scanned ({@link OpScan}) before either is loaded.
+     */
+    public static Verification compare(Path original, Path compressed, Dataset data, int batchSize, ModelTrust trust,
+                                       Kind kind) throws IOException {
         OpScan.require(original, trust);
         OpScan.require(compressed, trust);
         try (SavedModelBundle a = SavedModelBundle.load(original.toString(), "serve");
@@ -51,15 +74,27 @@ public final class Verifier {
             Served first = new Served(a.function("serving_default"));
             Served second = new Served(b.function("serving_default"));
             long[] counts = new long[3]; // original right, compressed right, same prediction
+            double[] absolute = new double[2]; // regression: summed |output − target| of each
+            long[] values = {0};
             batches.forEachInOrder(batch -> {
-                float[] targets = new float[batch.size()];
+                float[] targets = new float[Math.toIntExact(batch.targets().shape().size())];
                 batch.targets().asRawTensor().data().asFloats().read(targets);
-                int[] p = first.predict(batch.features());
-                int[] q = second.predict(batch.features());
-                for (int i = 0; i < targets.length; i++) {
-                    counts[0] += p[i] == (int) targets[i] ? 1 : 0;
-                    counts[1] += q[i] == (int) targets[i] ? 1 : 0;
-                    counts[2] += p[i] == q[i] ? 1 : 0;
+                float[] p = first.outputs(batch.features());
+                float[] q = second.outputs(batch.features());
+                if (kind == Kind.REGRESSION) {
+                    for (int i = 0; i < targets.length; i++) {
+                        absolute[0] += Math.abs(p[i] - targets[i]);
+                        absolute[1] += Math.abs(q[i] - targets[i]);
+                    }
+                    values[0] += targets.length;
+                    return;
+                }
+                int[] pc = classes(p, batch.size(), kind);
+                int[] qc = classes(q, batch.size(), kind);
+                for (int i = 0; i < batch.size(); i++) {
+                    counts[0] += pc[i] == (int) targets[i] ? 1 : 0;
+                    counts[1] += qc[i] == (int) targets[i] ? 1 : 0;
+                    counts[2] += pc[i] == qc[i] ? 1 : 0;
                 }
             });
             double[][] millis = new double[2][LATENCY_ROUNDS];
@@ -68,8 +103,8 @@ public final class Verifier {
                 if (round[0] == 0 && batch.size() == batches.batchSize()) {
                     // Warm-up, then alternate the two models so that machine noise hits both alike.
                     for (int r = 0; r < 5; r++) {
-                        first.predict(batch.features());
-                        second.predict(batch.features());
+                        first.outputs(batch.features());
+                        second.outputs(batch.features());
                     }
                     for (int r = 0; r < LATENCY_ROUNDS; r++) {
                         millis[0][r] = first.time(batch.features());
@@ -78,10 +113,32 @@ public final class Verifier {
                     round[0]++;
                 }
             });
-            return new Verification(data.size(), (double) counts[0] / data.size(), (double) counts[1] / data.size(),
-                    (double) counts[2] / data.size(), SavedModelSize.of(original), SavedModelSize.of(compressed),
-                    median(millis[0]), median(millis[1]), batches.batchSize());
+            boolean regression = kind == Kind.REGRESSION;
+            double n = data.size();
+            return new Verification(data.size(), regression ? Double.NaN : counts[0] / n,
+                    regression ? Double.NaN : counts[1] / n, regression ? Double.NaN : counts[2] / n,
+                    regression ? absolute[0] / values[0] : Double.NaN, regression ? absolute[1] / values[0] : Double.NaN,
+                    SavedModelSize.of(original), SavedModelSize.of(compressed), median(millis[0]), median(millis[1]),
+                    batches.batchSize());
         }
+    }
+
+    /** Each row's class: argmax, or probability above one half for a one-unit sigmoid output. */
+    private static int[] classes(float[] outputs, int rows, Kind kind) {
+        int width = outputs.length / rows;
+        int[] c = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            if (kind == Kind.BINARY) {
+                c[i] = outputs[i * width] > 0.5f ? 1 : 0;
+            } else {
+                for (int k = 1; k < width; k++) {
+                    if (outputs[i * width + k] > outputs[i * width + c[i]]) {
+                        c[i] = k;
+                    }
+                }
+            }
+        }
+        return c;
     }
 
     private static double median(double[] values) {
@@ -102,9 +159,12 @@ public final class Verifier {
             this.output = function.signature().outputNames().iterator().next();
         }
 
-        int[] predict(TFloat32 features) {
+        float[] outputs(TFloat32 features) {
             try (Result result = function.call(Map.<String, Tensor>of(input, features))) {
-                return Predictions.argmax((TFloat32) result.get(output).orElseThrow());
+                TFloat32 y = (TFloat32) result.get(output).orElseThrow();
+                float[] v = new float[Math.toIntExact(y.shape().size())];
+                y.asRawTensor().data().asFloats().read(v);
+                return v;
             }
         }
 

@@ -7,6 +7,7 @@ import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.Row;
 import io.tflc.lc.cli.CliRun;
 import io.tflc.lc.cli.CompressCommand;
+import io.tflc.lc.cli.VerifyCommand;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.DataSpec;
 import io.tflc.lc.data.Dataset;
@@ -55,6 +56,14 @@ class AutoMpgRegressionTest {
         assertEquals(392 - SPLIT, test.size());
         double served = servedMae(dir.resolve("k4/model"), test);
         assertEquals(k4.finalRow().testMae(), served, 1e-4 * served, "served MAE");
+
+        // verify, the CI gate, measures a regression model by its MAE (on all 392 rows here).
+        CliRun verified = CliRun.of(new VerifyCommand(), "--original", model.toString(), "--compressed",
+                dir.resolve("k4/model").toString(), "--data", "csv:" + csv, "--label", "MPG", "--loss", "mse",
+                "--max-mae-increase",
+                "0.1");
+        assertEquals(0, verified.status(), verified.all());
+        assertTrue(verified.output().contains("MAE") && verified.output().contains("within budget"), verified.all());
     }
 
     private static LcReport compress(Path model, Path csv, String task, Path out) throws Exception {
