@@ -17,17 +17,20 @@ import picocli.CommandLine.Unmatched;
                 "  csteps [JMH options]  every C-step, LeNet300-sized and 2048×2048 (JMH)",
                 "  lstep [MODEL]         L-step epoch / plain epoch, and a TF profile",
                 "  feed                  Java-fed minibatches / data held in the graph",
+                "  stream [OPTIONS]      L-step streamed from ≥ 4 GB of TFRecords: resident",
+                "                        memory; streamed epoch / in-memory epoch (--gigabytes G)",
                 "  cstep-share           per scheme: C-step of an LC step / an L-step epoch",
                 "  gflops                L-step GFLOP/s / a 2048³ MatMul's GFLOP/s",
                 "  serving A B           per-batch latency of SavedModels A and B"})
 public final class BenchCommand implements Callable<Integer> {
-    private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "cstep-share", "gflops", "serving");
+    private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "stream", "cstep-share", "gflops",
+            "serving");
 
     @Parameters(index = "0", arity = "1", description = "the suite: ${COMPLETION-CANDIDATES}",
             completionCandidates = Suites.class)
     private String suite;
 
-    /** Everything after the suite goes to the suite (JMH options, or serving's two folders). */
+    /** Everything after the suite goes to the suite (JMH options, serving's two folders, stream's options). */
     @Unmatched
     private List<String> arguments = new ArrayList<>();
 
@@ -39,6 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return LStepBenchmark.run(arguments.isEmpty() ? "lenet300" : arguments.get(0));
             case "feed":
                 return FeedBenchmark.run();
+            case "stream":
+                return StreamBenchmark.run(arguments, home);
             case "cstep-share":
                 return CStepShareBenchmark.run(home);
             case "gflops":

@@ -13,7 +13,9 @@ import io.tflc.compressors.Theta;
 import io.tflc.compressors.Uncompressed;
 import io.tflc.compressors.VectorQuantized;
 import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.BatchSource;
 import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.data.TrainingData;
 import io.tflc.lc.lstep.DivergenceException;
 import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.objective.Objective;
@@ -66,7 +68,7 @@ public final class LcRun {
     private final List<Task> tasks;
     private final MuSchedule schedule;
     private final LStepSettings settings;
-    private final Dataset train;
+    private final TrainingData train;
     private final Dataset test;
     private final long seed;
     private final Listener listener;
@@ -99,9 +101,9 @@ public final class LcRun {
      * @param checkpoints folder for the run's checkpoint, or null for none
      * @param fingerprint identifies the plan; a checkpoint with another fingerprint is not resumed
      */
-    public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
-                 Dataset test, Objective objective, Objective testObjective, long seed, Listener listener,
-                 Path checkpoints, String fingerprint) {
+    public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings,
+                 TrainingData train, Dataset test, Objective objective, Objective testObjective, long seed,
+                 Listener listener, Path checkpoints, String fingerprint) {
         this.model = model;
         this.objective = objective;
         this.testObjective = testObjective;
@@ -132,8 +134,8 @@ public final class LcRun {
         List<Row> rows = new ArrayList<>();
         LStepGraph lstep = new LStepGraph(model, objective, compressed, settings.optimizer());
         testEvaluator = new Evaluator(model, testObjective);
-        try (Minibatches batches = new Minibatches(train, settings.batchSize());
-             Minibatches trainEval = new Minibatches(train, EVALUATION_BATCH);
+        try (BatchSource batches = train.batches(settings.batchSize());
+             BatchSource trainEval = train.batches(EVALUATION_BATCH);
              Minibatches testEval = new Minibatches(test, EVALUATION_BATCH)) {
             Checkpoint checkpoint = resume && checkpoints != null ? Checkpoint.read(checkpoints) : null;
             int start;
@@ -262,11 +264,11 @@ public final class LcRun {
         return directTheta;
     }
 
-    private double trainEpoch(LStepGraph lstep, Minibatches batches, SplittableRandom random, int j, double mu,
+    private double trainEpoch(LStepGraph lstep, BatchSource batches, SplittableRandom random, int j, double mu,
                               double lr) {
         LStepGraph.EpochLoss loss;
         try {
-            loss = lstep.epoch(batches, train.shuffledIndices(random), listener::batchFinished);
+            loss = lstep.epoch(batches, random, listener::batchFinished);
         } catch (DivergenceException e) {
             throw new DivergenceException("LC step " + (j + 1) + " (μ=" + mu + ", lr=" + lr + "): " + e.getMessage()
                     + ". Lower lr0 or the μ growth in the plan.");
@@ -288,7 +290,7 @@ public final class LcRun {
     }
 
     /** Evaluates the nested model (weights := Δ(Θ)) and puts the live weights back. */
-    private Row nested(LStepGraph lstep, Minibatches trainEval, Minibatches testEval, String stage, int step,
+    private Row nested(LStepGraph lstep, BatchSource trainEval, Minibatches testEval, String stage, int step,
                        double mu, double lr, Matrix[] live) {
         Map<String, float[]> liveWeights = model.access().read(compressed);
         Map<String, float[]> decompressed = new LinkedHashMap<>();
@@ -307,7 +309,7 @@ public final class LcRun {
         }
     }
 
-    private Row evaluate(LStepGraph lstep, Minibatches trainEval, Minibatches testEval, String stage, int step,
+    private Row evaluate(LStepGraph lstep, BatchSource trainEval, Minibatches testEval, String stage, int step,
                          double mu, double lr, List<Row.TaskRow> taskRows) {
         Evaluator.Evaluation onTrain = lstep.evaluate(trainEval);
         Evaluator.Evaluation onTest = testEvaluator.evaluate(testEval);

@@ -79,6 +79,10 @@ public final class CompressCommand implements Callable<Integer> {
                 + "binary, ternary, prune:F, rank:R, or A+B (additive)")
         List<String> tasks;
 
+        @Option(names = "--stream", description = "read a tfrecord: --data as training goes (never all in "
+                + "memory; needs --test-data)")
+        boolean stream;
+
         @Option(names = "--steps", description = "LC steps (default: " + 30 + ")")
         Integer steps;
 
@@ -103,6 +107,9 @@ public final class CompressCommand implements Callable<Integer> {
             }
             if (scale != null) {
                 d.addProperty("scale", scale);
+            }
+            if (stream) {
+                d.addProperty("stream", true);
             }
             if (splitTrain > 0) {
                 JsonObject split = new JsonObject();

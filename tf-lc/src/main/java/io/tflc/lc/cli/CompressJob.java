@@ -6,6 +6,8 @@ import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.TfRecordStream;
+import io.tflc.lc.data.TrainingData;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
@@ -79,10 +81,13 @@ public final class CompressJob {
         }
         try (TrainableModel loaded = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
                 plan.model().input(), plan.model().output(), options.trust())) {
+            Objective objective = Objectives.resolve(plan.loss().name(), loaded, plan.loss().temperature());
+            if (plan.data().stream()) {
+                return streamed(plan, loaded, objective, fingerprint, title, options, listener);
+            }
             Datasets data = load(plan, loaded.exampleShape());
             Dataset train = limit(data.train(), plan.data().trainLimit());
             Dataset test = limit(data.test(), plan.data().testLimit());
-            Objective objective = Objectives.resolve(plan.loss().name(), loaded, plan.loss().temperature());
             Objective testObjective = objective;
             int outputs = Objective.units(objective.onOutput() ? loaded.output() : loaded.logits());
             if (objective instanceof Distillation distill) {
@@ -105,6 +110,35 @@ public final class CompressJob {
                         objective, testObjective, fingerprint, listener);
             }
         }
+    }
+
+    /**
+     * A run whose training set is read from TFRecord files as it trains ({@link TfRecordStream}), never held in
+     * memory; the test set is loaded. Its training labels are not range-checked before training (they are never all
+     * in memory); distillation and structured pruning need the training set in memory.
+     */
+    private static RunSummary streamed(Plan plan, TrainableModel model, Objective objective, String fingerprint,
+                                       String title, Options options, LcRun.Listener listener) throws IOException {
+        Plan.Data d = plan.data();
+        if (d.train() == null || !d.train().startsWith("tfrecord:")) {
+            throw new IllegalArgumentException("data.stream reads a tfrecord: train source; give data.train and "
+                    + "data.test (got " + (d.source() != null ? "source " + d.source() : "train " + d.train()) + ")");
+        }
+        if (objective instanceof Distillation || plan.prune() != null || d.trainLimit() > 0) {
+            throw new IllegalArgumentException("data.stream does not combine with distillation, prune or "
+                    + "train_limit: they need the training set in memory");
+        }
+        int[] shape = model.exampleShape();
+        Dataset test = limit(DataSources.open(d.test(), d.spec()).load(shape), d.testLimit());
+        int outputs = Objective.units(objective.onOutput() ? model.output() : model.logits());
+        objective.check(test, outputs, "the test data (" + d.test() + ")");
+        TfRecordStream train = TfRecordStream.open(d.train().substring("tfrecord:".length()), d.spec(), shape,
+                d.shuffleBuffer());
+        System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training examples streamed from %s (shuffle "
+                + "buffer %,d), %,d test examples%n", objective.name(), train.size(), d.train(), d.shuffleBuffer(),
+                test.size());
+        return compress(plan, title, options.resume(), model, train, test, objective, objective, fingerprint,
+                listener);
     }
 
     /** What a run reads: the folder it writes must be apart from these. */
@@ -146,9 +180,10 @@ public final class CompressJob {
         return pruned;
     }
 
-    private static RunSummary compress(Plan plan, String title, boolean resume, TrainableModel model, Dataset train,
-                                       Dataset test, Objective objective, Objective testObjective, String fingerprint,
-                                       LcRun.Listener listener) throws IOException {
+    private static RunSummary compress(Plan plan, String title, boolean resume, TrainableModel model,
+                                       TrainingData train, Dataset test, Objective objective,
+                                       Objective testObjective, String fingerprint, LcRun.Listener listener)
+            throws IOException {
         Path output = plan.output();
         List<Task> tasks = new ArrayList<>();
         for (TaskSpec spec : plan.tasks()) {

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * {@code targetWidth} float targets: a class index (width 1) for classifiers, the values to fit for regression, or
  * a reference model's outputs for distillation. What the targets mean is the objective's business.
  */
-public final class Dataset {
+public final class Dataset implements TrainingData {
     private final float[] features;
     private final float[] targets;
     private final int[] exampleShape;
@@ -57,8 +57,14 @@ public final class Dataset {
         return ofClasses(features, y, exampleShape);
     }
 
+    @Override
     public int size() {
         return targets.length / targetWidth;
+    }
+
+    @Override
+    public BatchSource batches(int batchSize) {
+        return new Minibatches(this, batchSize);
     }
 
     public int[] exampleShape() {

@@ -7,7 +7,7 @@ import org.tensorflow.types.TFloat32;
  * Feeds a dataset to a graph in minibatches through tensors allocated once: one pair for full batches and one
  * for the last, shorter batch. Batches are only valid inside the callback that receives them.
  */
-public final class Minibatches implements AutoCloseable {
+public final class Minibatches implements BatchSource {
 
     /** One minibatch: features [size, example shape…] and targets [size, target width]. */
     public record Batch(TFloat32 features, TFloat32 targets, int size) {
@@ -35,13 +35,25 @@ public final class Minibatches implements AutoCloseable {
         this.last = remainder == 0 ? null : new Buffers(remainder);
     }
 
+    @Override
+    public int size() {
+        return data.size();
+    }
+
+    @Override
     public int batchSize() {
         return batchSize;
     }
 
-    /** Number of batches in one pass. */
-    public int count() {
-        return (data.size() + batchSize - 1) / batchSize;
+    /** A pass in the permutation {@code data.shuffledIndices(random)} draws. */
+    @Override
+    public void shuffled(java.util.SplittableRandom random, BatchConsumer consumer) {
+        forEach(data.shuffledIndices(random), consumer);
+    }
+
+    @Override
+    public void inOrder(BatchConsumer consumer) {
+        forEachInOrder(consumer);
     }
 
     /** Runs {@code consumer} on every batch of the examples in {@code order}. */

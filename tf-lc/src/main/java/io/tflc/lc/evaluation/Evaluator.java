@@ -1,6 +1,6 @@
 package io.tflc.lc.evaluation;
 
-import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.data.BatchSource;
 import io.tflc.lc.objective.Metrics;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.SoftmaxCrossEntropy;
@@ -51,13 +51,13 @@ public final class Evaluator {
     }
 
     /** Mean loss, the objective's measures and every example's predicted class (null for regression). */
-    public Evaluation evaluate(Minibatches batches) {
+    public Evaluation evaluate(BatchSource batches) {
         double[] total = {0};
         long[] seen = {0};
         Metrics.Accumulator sums = metrics.start();
         int[][] predictions = {null};
         java.util.List<int[]> parts = new java.util.ArrayList<>();
-        batches.forEachInOrder(batch -> {
+        batches.inOrder(batch -> {
             try (Result result = model.session().runner()
                     .feed(model.input(), batch.features()).feed(model.targets(), batch.targets())
                     .fetch(loss).fetch(measured).run()) {

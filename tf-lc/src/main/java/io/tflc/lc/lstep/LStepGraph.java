@@ -1,6 +1,8 @@
 package io.tflc.lc.lstep;
 
+import io.tflc.lc.data.BatchSource;
 import io.tflc.lc.data.Minibatches;
+import java.util.SplittableRandom;
 import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.SoftmaxCrossEntropy;
@@ -198,23 +200,37 @@ public final class LStepGraph {
      * @throws DivergenceException when a batch's loss is NaN or infinite
      */
     public EpochLoss epoch(Minibatches batches, int[] order, Runnable afterBatch) {
+        return epoch(batches.count(), consumer -> batches.forEach(order, consumer), afterBatch);
+    }
+
+    /**
+     * One epoch of minibatch updates over a pass of {@code batches} in the order {@code random} draws.
+     *
+     * @throws DivergenceException when a batch's loss is NaN or infinite
+     */
+    public EpochLoss epoch(BatchSource batches, SplittableRandom random, Runnable afterBatch) {
+        return epoch(batches.count(), consumer -> batches.shuffled(random, consumer), afterBatch);
+    }
+
+    private EpochLoss epoch(int count, java.util.function.Consumer<Minibatches.BatchConsumer> pass,
+                            Runnable afterBatch) {
         double[] dataSum = {0};
-        int[] count = {0};
+        int[] seen = {0};
         int[] batchIndex = {0};
-        batches.forEach(order, batch -> {
+        pass.accept(batch -> {
             batchIndex[0]++;
             try (Result result = update(batch).run()) {
                 float loss = ((TFloat32) result.get(0)).getFloat();
                 if (!Float.isFinite(loss)) {
                     throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
-                            + " of " + batches.count() + " in the epoch");
+                            + " of " + count + " in the epoch");
                 }
                 dataSum[0] += loss * batch.size();
-                count[0] += batch.size();
+                seen[0] += batch.size();
             }
             afterBatch.run();
         });
-        double data = dataSum[0] / Math.max(count[0], 1);
+        double data = dataSum[0] / Math.max(seen[0], 1);
         double penaltyValue;
         try (Result result = model.session().runner().fetch(penalty).run()) {
             penaltyValue = ((TFloat32) result.get(0)).getFloat();
@@ -257,7 +273,7 @@ public final class LStepGraph {
     }
 
     /** The objective's loss and measures of the model on a dataset, without penalty. */
-    public Evaluator.Evaluation evaluate(Minibatches batches) {
+    public Evaluator.Evaluation evaluate(BatchSource batches) {
         return evaluator.evaluate(batches);
     }
 

@@ -73,10 +73,12 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * The data: one {@code source} (split with {@code splitTrain} &gt; 0: shuffled with {@code splitSeed}, its first
      * {@code splitTrain} examples train and the rest test; an {@code idx:DIR} source without a split is DIR's
      * train-* and t10k-* files), or a {@code train} and a {@code test} source; each {@code KIND:PATH} with an
-     * absolute path. {@code trainLimit}/{@code testLimit} keep the first examples only (0: all).
+     * absolute path. {@code trainLimit}/{@code testLimit} keep the first examples only (0: all). With
+     * {@code stream}, a {@code tfrecord:} train source is read as training goes, through a shuffle buffer of
+     * {@code shuffleBuffer} examples, and never held in memory.
      */
     public record Data(String source, String train, String test, DataSpec spec, int trainLimit, int testLimit,
-                       int splitTrain, long splitSeed) {
+                       int splitTrain, long splitSeed, boolean stream, int shuffleBuffer) {
 
         /** The files and folders the data is read from (a run's output must lie apart from them). */
         public java.util.List<Path> paths() {

@@ -60,7 +60,8 @@ public final class PlanParser {
     private static Plan.Data data(Fields data, Path base, Float inputScale) {
         if (data == null) {
             return new Plan.Data("idx:" + Datasets.FASHION_MNIST, null, null, new DataSpec(null, null, null, null,
-                    DataSpec.Preprocess.NONE.withScale(inputScale != null ? inputScale : 1f / 255)), 0, 0, 0, 0);
+                    DataSpec.Preprocess.NONE.withScale(inputScale != null ? inputScale : 1f / 255)), 0, 0, 0, 0, false,
+                    0);
         }
         String source = data.has("source") ? resolve(data.string("source"), base, data.path("source"))
                 : data.has("idx_dir") ? "idx:" + base.resolve(data.string("idx_dir")) : null;
@@ -98,7 +99,8 @@ public final class PlanParser {
         DataSpec spec = new DataSpec(data.string("label", null), data.has("features") ? data.strings("features") : null,
                 data.string("decode", null), data.has("classes") ? data.strings("classes") : null, preprocess);
         Plan.Data d = new Plan.Data(source, train, test, spec, data.integer("train_limit", 0),
-                data.integer("test_limit", 0), splitTrain, splitSeed);
+                data.integer("test_limit", 0), splitTrain, splitSeed, data.bool("stream", false),
+                data.integer("shuffle_buffer", 10_000));
         data.finish();
         return d;
     }

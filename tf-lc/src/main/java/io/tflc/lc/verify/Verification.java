@@ -55,6 +55,14 @@ public record Verification(int examples, double originalAccuracy, double compres
         }
     }
 
+    /** A regression model's budget, for JUnit: throws an {@link AssertionError} when the MAE grew too much. */
+    public void assertMaeWithin(double maxMaeIncrease) {
+        String broken = violations(maxMaeIncrease);
+        if (!broken.isEmpty()) {
+            throw new AssertionError("compressed model outside its budget: " + broken + "\n" + summary());
+        }
+    }
+
     public String summary() {
         if (regression()) {
             return String.format(Locale.ROOT, """
