@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import com.google.protobuf.ByteString;
+import org.tensorflow.proto.BytesList;
 import org.tensorflow.proto.Example;
 import org.tensorflow.proto.Feature;
 import org.tensorflow.proto.Features;
@@ -23,8 +25,10 @@ import org.tensorflow.proto.Int64List;
 
 /**
  * Fashion-MNIST's 60,000 training images as a TFRecord set of at least a given size, for the streaming benchmark:
- * shard k holds repetition k of the training set in its order, each image a {@code tf.Example} of its 784 raw pixel
- * values ({@code image}, a float list of 0..255: read it with scale 1/255) and its class ({@code label}, int64).
+ * shard k holds repetition k of the training set in its order, each image a {@code tf.Example} of its 784 pixel
+ * values ({@code image}: in the {@link Format#RAW raw} format one bytes value of 784 unsigned bytes, in the
+ * {@link Format#FLOAT float} format a float list; 0..255 either way: read it with scale 1/255) and its class
+ * ({@code label}, int64). The folder's name says the format, so both can sit side by side.
  *
  * <p>Shard 0 is the training set unchanged. Later shards move every image by one pixel (to the eight neighbouring
  * positions in turn, pixels shifted in are 0) and, from shard 9 on, add noise of at most ±2 grey levels (clamped to
@@ -42,6 +46,16 @@ final class JitteredTfRecordSet {
     private static final int NOISE_LEVELS = 2;
     private static final long SPARE_BYTES = 1_000_000_000L;
     private static final int[][] SHIFTS = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
+
+    /** How the pixels are stored: tf-lc's {@code decode} {@code raw} or {@code float}. */
+    enum Format {
+        RAW, FLOAT;
+
+        /** The name in folder names and for {@code data.decode}. */
+        String decode() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * A complete set.
@@ -65,12 +79,12 @@ final class JitteredTfRecordSet {
      *
      * @throws IOException when Fashion-MNIST cannot be read, or there is less free space than the set plus 1 GB
      */
-    static Written ensure(Path root, long minimumBytes) throws IOException {
+    static Written ensure(Path root, long minimumBytes, Format format) throws IOException {
         Files.createDirectories(root);
-        // Every record has the same size: 784 floats and a one-byte label.
-        long shardBytes = IMAGES * TfRecordWriter.framedSize(example(new float[PIXELS], 0).length);
+        // Every record has the same size: 784 pixels and a one-byte label.
+        long shardBytes = IMAGES * TfRecordWriter.framedSize(example(new int[PIXELS], 0, format).length);
         int shards = (int) Math.max(1, (minimumBytes + shardBytes - 1) / shardBytes);
-        String name = String.format(Locale.ROOT, "fashion-mnist-train-x%d", shards);
+        String name = String.format(Locale.ROOT, "fashion-mnist-train-%s-x%d", format.decode(), shards);
         Path dir = root.resolve(name);
         if (Files.isDirectory(dir)) {
             return new Written(dir, shardFiles(dir, shards), shards * shardBytes, 0, true);
@@ -96,7 +110,7 @@ final class JitteredTfRecordSet {
             long written = 0;
             for (int shard = 0; shard < shards; shard++) {
                 try (TfRecordWriter writer = new TfRecordWriter(partial.resolve(shardName(shard, shards)))) {
-                    writeShard(writer, shard, images.values(), labels.values(), bar, written);
+                    writeShard(writer, shard, images.values(), labels.values(), format, bar, written);
                     written += writer.bytes();
                 }
             }
@@ -106,12 +120,12 @@ final class JitteredTfRecordSet {
         return new Written(dir, shardFiles(dir, shards), bytes, seconds, false);
     }
 
-    private static void writeShard(TfRecordWriter writer, int shard, byte[] pixels, byte[] labels, ProgressBar bar,
-                                   long before) throws IOException {
-        float[] image = new float[PIXELS];
+    private static void writeShard(TfRecordWriter writer, int shard, byte[] pixels, byte[] labels, Format format,
+                                   ProgressBar bar, long before) throws IOException {
+        int[] image = new int[PIXELS];
         for (int i = 0; i < IMAGES; i++) {
             jitter(pixels, i, shard, image);
-            writer.write(example(image, labels[i] & 0xff));
+            writer.write(example(image, labels[i] & 0xff, format));
             if (i % 1000 == 999) {
                 bar.stepTo(before + writer.bytes());
             }
@@ -120,7 +134,7 @@ final class JitteredTfRecordSet {
     }
 
     /** Image {@code i} as shard {@code shard} holds it, in {@code out}. */
-    private static void jitter(byte[] pixels, int i, int shard, float[] out) {
+    private static void jitter(byte[] pixels, int i, int shard, int[] out) {
         int dy = shard == 0 ? 0 : SHIFTS[(shard - 1) % SHIFTS.length][0];
         int dx = shard == 0 ? 0 : SHIFTS[(shard - 1) % SHIFTS.length][1];
         SplittableRandom noise = shard >= NOISE_FROM_SHARD ? new SplittableRandom(shard * (long) IMAGES + i) : null;
@@ -138,14 +152,24 @@ final class JitteredTfRecordSet {
         }
     }
 
-    /** A tf.Example: {@code image} the values as a float list, {@code label} an int64. */
-    private static byte[] example(float[] values, long label) {
-        FloatList.Builder floats = FloatList.newBuilder();
-        for (float v : values) {
-            floats.addValue(v);
+    /** A tf.Example: {@code image} the values 0..255 as one bytes value or a float list, {@code label} an int64. */
+    private static byte[] example(int[] values, long label, Format format) {
+        Feature.Builder image = Feature.newBuilder();
+        if (format == Format.RAW) {
+            byte[] bytes = new byte[values.length];
+            for (int v = 0; v < values.length; v++) {
+                bytes[v] = (byte) values[v];
+            }
+            image.setBytesList(BytesList.newBuilder().addValue(ByteString.copyFrom(bytes)));
+        } else {
+            FloatList.Builder floats = FloatList.newBuilder();
+            for (int v : values) {
+                floats.addValue(v);
+            }
+            image.setFloatList(floats);
         }
         return Example.newBuilder().setFeatures(Features.newBuilder()
-                .putFeature("image", Feature.newBuilder().setFloatList(floats).build())
+                .putFeature("image", image.build())
                 .putFeature("label", Feature.newBuilder().setInt64List(Int64List.newBuilder().addValue(label))
                         .build())).build().toByteArray();
     }

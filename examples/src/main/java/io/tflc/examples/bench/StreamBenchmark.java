@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * LeNet300's penalised L-step ({@link PenalizedLStep}, batches of 128):
  * <ol>
  * <li>writes, once, Fashion-MNIST's training set repeated with jitter into at least {@code --gigabytes} GB
- * (10⁹ bytes) of TFRecord shards under {@code runs/bench/stream/} ({@link JitteredTfRecordSet});
+ * (10⁹ bytes) of TFRecord shards under {@code runs/bench/stream/}, the pixels as {@code --format} {@code raw} bytes
+ * (default; a quarter of the bytes of floats and cheaper to parse) or {@code float} lists
+ * ({@link JitteredTfRecordSet});
  * <li>streams {@code --passes} L-step epochs over the whole set, sampling this process's resident memory every
  * few batches ({@link ResidentMemory}): reading more data must not take more memory;
  * <li>times an L-step epoch over the 60,000 unchanged images streamed from shard 0 against the same epoch from
@@ -31,17 +33,19 @@ import java.util.SplittableRandom;
  * shuffling and parsing cost CPU time, which training hides only where it leaves cores idle.
  */
 final class StreamBenchmark {
-    static final String USAGE = "bench stream [--gigabytes G (4)] [--passes P (2)] [--shuffle-buffer B (10000)] "
-            + "[--repetitions R (9)]";
+    static final String USAGE = "bench stream [--format raw|float (raw)] [--gigabytes G (4)] [--passes P (2)] "
+            + "[--shuffle-buffer B (10000)] [--repetitions R (9)]";
     private static final int BATCH = 128;
     private static final double MU = 1e-2;
     private static final int[] FLAT = {784};
-    /** The shards hold raw 0..255 pixel values. */
-    private static final DataSpec SCALED = new DataSpec(null, null, null, null,
-            DataSpec.Preprocess.NONE.withScale(1f / 255));
+    /** The shards hold pixel values 0..255 (as raw bytes or floats). */
+    private DataSpec scaled() {
+        return new DataSpec(null, null, format.decode(), null, DataSpec.Preprocess.NONE.withScale(1f / 255));
+    }
     /** Resident memory samples per pass, about. */
     private static final int SAMPLES_PER_PASS = 200;
 
+    private JitteredTfRecordSet.Format format = JitteredTfRecordSet.Format.RAW;
     private double gigabytes = 4;
     private int passes = 2;
     private int shuffleBuffer = 10_000;
@@ -58,6 +62,12 @@ final class StreamBenchmark {
                 return usage("option " + args.get(i) + " needs a value");
             }
             switch (args.get(i)) {
+                case "--format" -> {
+                    if (!value.equals("raw") && !value.equals("float")) {
+                        return usage("--format is raw or float, not " + value);
+                    }
+                    bench.format = JitteredTfRecordSet.Format.valueOf(value.toUpperCase(Locale.ROOT));
+                }
                 case "--gigabytes" -> bench.gigabytes = Double.parseDouble(value);
                 case "--passes" -> bench.passes = Integer.parseInt(value);
                 case "--shuffle-buffer" -> bench.shuffleBuffer = Integer.parseInt(value);
@@ -82,21 +92,21 @@ final class StreamBenchmark {
     }
 
     private JitteredTfRecordSet.Written writeSet(Path root) throws Exception {
-        JitteredTfRecordSet.Written set = JitteredTfRecordSet.ensure(root, (long) (gigabytes * 1e9));
+        JitteredTfRecordSet.Written set = JitteredTfRecordSet.ensure(root, (long) (gigabytes * 1e9), format);
         if (set.reused()) {
-            System.out.printf(Locale.ROOT, "1. TFRecord set (reused): %s, %d shards, %,d bytes (%.2f GB)%n", set.dir(),
-                    set.shards().size(), set.bytes(), set.bytes() / 1e9);
+            System.out.printf(Locale.ROOT, "1. TFRecord set of %s pixels (reused): %s, %d shards, %,d bytes "
+                    + "(%.2f GB)%n", format.decode(), set.dir(), set.shards().size(), set.bytes(), set.bytes() / 1e9);
         } else {
-            System.out.printf(Locale.ROOT, "1. TFRecord set written: %s, %d shards, %,d bytes (%.2f GB) in %.1f s "
-                            + "(%.1f MB/s)%n", set.dir(), set.shards().size(), set.bytes(), set.bytes() / 1e9,
-                    set.seconds(), set.bytes() / 1e6 / set.seconds());
+            System.out.printf(Locale.ROOT, "1. TFRecord set of %s pixels written: %s, %d shards, %,d bytes "
+                            + "(%.2f GB) in %.1f s (%.1f MB/s)%n", format.decode(), set.dir(), set.shards().size(),
+                    set.bytes(), set.bytes() / 1e9, set.seconds(), set.bytes() / 1e6 / set.seconds());
         }
         return set;
     }
 
     /** Streams {@link #passes} penalised L-step epochs over every shard, sampling resident memory. */
     private void streamWholeSet(JitteredTfRecordSet.Written set) throws Exception {
-        TfRecordStream all = TfRecordStream.open(set.glob(), SCALED, FLAT, shuffleBuffer);
+        TfRecordStream all = TfRecordStream.open(set.glob(), scaled(), FLAT, shuffleBuffer);
         try (TrainableModel model = ReferenceModels.lenet300(1); BatchSource batches = all.batches(BATCH)) {
             LStepGraph lstep = PenalizedLStep.on(model, MU);
             int count = batches.count();
@@ -137,7 +147,7 @@ final class StreamBenchmark {
     /** The same 60,000 images streamed from shard 0 and held in memory, epoch against epoch. */
     private void compareWithMemory(JitteredTfRecordSet.Written set) throws Exception {
         Path shard = set.shards().get(0);
-        TfRecordStream streamed = TfRecordStream.open(shard.toString(), SCALED, FLAT, shuffleBuffer);
+        TfRecordStream streamed = TfRecordStream.open(shard.toString(), scaled(), FLAT, shuffleBuffer);
         Dataset inMemory = Datasets.fashionMnist().train();
         try (TrainableModel model = ReferenceModels.lenet300(1);
              BatchSource fromMemory = inMemory.batches(BATCH);

@@ -10,7 +10,10 @@ import java.util.List;
  * @param features CSV: the feature columns in order (null: every column but the label); TFRecord: the feature key
  *        of the image or vector (null: "image")
  * @param decode TFRecord: how the feature is stored: {@code image} (encoded PNG/JPEG bytes), {@code float} (float
- *        list) or {@code int64} (int64 list); null: what the first record's feature holds (bytes are an image)
+ *        list), {@code int64} (int64 list) or {@code raw} (a bytes list of one value per example: the example's
+ *        values, row-major, as unsigned 8-bit integers, e.g. pixels 0..255; decoded by TF's {@code DecodeRaw});
+ *        null: what the first record's feature holds (a bytes value with a PNG/JPEG/GIF/BMP signature is an image,
+ *        one without a signature and with as many bytes as the model input has values is raw, any other is refused)
  * @param classes image folders: the class folder names in label order (null: sorted folder names)
  * @param preprocess applied to the features after loading (null: {@link Preprocess#NONE})
  */

@@ -41,7 +41,7 @@ final class Examples {
         long values = count * exampleSize;
         if (values > Integer.MAX_VALUE - 8) {
             throw new InvalidDataException(source.describe() + " holds " + count + " examples of " + exampleSize
-                    + " values: more than one Java array holds (2³¹ values); stream float-list TFRecords instead (data.stream)");
+                    + " values: more than one Java array holds (2³¹ values); stream TFRecords of float lists or raw bytes instead (data.stream)");
         }
         return new float[(int) values];
     }

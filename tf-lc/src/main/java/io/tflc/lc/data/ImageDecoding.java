@@ -4,6 +4,7 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.io.DecodeRaw;
 import org.tensorflow.op.image.DecodeImage;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
@@ -21,6 +22,15 @@ import org.tensorflow.types.TUint8;
  */
 final class ImageDecoding {
     private ImageDecoding() {
+    }
+
+    /**
+     * Adds to {@code tf} the ops turning {@code values} (strings of unsigned 8-bit values, any shape […]) into floats
+     * [… , length]: {@code DecodeRaw} (out_type uint8, which fails unless every string has the same length) and a
+     * cast, so the floats are the exact integers 0..255.
+     */
+    static Operand<TFloat32> raw(Ops tf, Operand<TString> values) {
+        return tf.dtypes.cast(tf.io.decodeRaw(values, TUint8.class, DecodeRaw.littleEndian(true)), TFloat32.class);
     }
 
     /**

@@ -101,7 +101,7 @@ public final class NpySource implements DataSource {
             }
             if (array.length() > Integer.MAX_VALUE - 8) {
                 throw new InvalidDataException(describe() + ": " + file + " holds " + array.length() + " values: "
-                        + "more than one Java array holds; stream float-list TFRecords instead (data.stream)");
+                        + "more than one Java array holds; stream TFRecords of float lists or raw bytes instead (data.stream)");
             }
             return new Loaded(shape, floats(array));
         } finally {

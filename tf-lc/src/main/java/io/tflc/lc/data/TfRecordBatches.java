@@ -19,6 +19,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.data.Iterator;
 import org.tensorflow.op.data.MakeIterator;
 import org.tensorflow.op.data.ParseExampleDataset;
+import org.tensorflow.op.io.DecodeRaw;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.data.DatasetOptions;
@@ -27,6 +28,7 @@ import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -34,9 +36,10 @@ import org.tensorflow.types.family.TType;
  * The minibatches of a {@link TfRecordStream}, read by TensorFlow's data ops in a graph and session of their own:
  * {@code TFRecordDataset} (all files, in order) → {@code ShuffleDataset} (shuffled passes only) →
  * {@code BatchDataset} (the last batch may be short) → {@code ParseExampleDatasetV2} (a batch of serialized examples
- * into dense [n, values] features and [n, width] labels, on TF's threads) → {@code PrefetchDataset} (TF reads and
- * parses the next batches while the model trains on this one) → {@code OptionsDataset} (no autotuning, a small
- * private thread pool) → iterator. A batch is one session run: the iterator's next element, reshaped to the example
+ * into dense [n, values] features, or [n] strings of raw 8-bit values, and [n, width] labels, on TF's threads) →
+ * {@code PrefetchDataset} (TF reads and parses the next batches while the model trains on this one) →
+ * {@code OptionsDataset} (no autotuning, a small private thread pool) → iterator. A batch is one session run: the
+ * iterator's next element (raw values: {@code DecodeRaw} to uint8, their length checked), reshaped to the example
  * shape, cast to float and preprocessed by TF ops ({@link PreprocessingOps}); its tensors are the run's results,
  * closed when the consumer returns. Nothing is copied through Java arrays and nothing outlives a batch but TF's
  * buffers (shuffle and prefetch), so memory stays flat over any number of passes ({@code bench stream}: resident
@@ -99,11 +102,13 @@ final class TfRecordBatches implements BatchSource {
             TfExampleSchema schema = stream.schema();
             int[] exampleShape = stream.exampleShape();
             int exampleSize = ExampleShapes.size(exampleShape);
-            Class<? extends TType> featureType = schema.decode() == TfExampleSchema.Decode.FLOAT ? TFloat32.class
-                    : TInt64.class;
+            boolean raw = schema.decode() == TfExampleSchema.Decode.RAW;
+            Class<? extends TType> featureType = raw ? TString.class
+                    : schema.decode() == TfExampleSchema.Decode.FLOAT ? TFloat32.class : TInt64.class;
             Class<? extends TType> labelType = schema.labelInt64() ? TInt64.class : TFloat32.class;
             List<Class<? extends TType>> types = List.of(featureType, labelType);
-            List<Shape> shapes = List.of(Shape.of(-1, exampleSize), Shape.of(-1, schema.labelWidth()));
+            List<Shape> shapes = List.of(raw ? Shape.of(-1) : Shape.of(-1, exampleSize),
+                    Shape.of(-1, schema.labelWidth()));
 
             Operation records = records(tf, stream.files());
             seed = tf.withName("seed").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
@@ -121,7 +126,9 @@ final class TfRecordBatches implements BatchSource {
                     parsedBatches(tf, shuffled.output(0), schema, types, shapes), iterator);
 
             List<Output<?>> next = tf.data.iteratorGetNext(iterator, types, shapes).components();
-            Operand<TFloat32> x = toFloat(tf, next.get(0));
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> x = raw ? decodeRaw(tf, (Operand<TString>) next.get(0), exampleSize)
+                    : toFloat(tf, next.get(0));
             if (exampleShape.length != 1) {
                 long[] dims = new long[exampleShape.length + 1];
                 dims[0] = -1;
@@ -248,12 +255,27 @@ final class TfRecordBatches implements BatchSource {
     }
 
     private static DataType dataType(Class<? extends TType> type) {
-        return type == TFloat32.class ? DataType.DT_FLOAT : DataType.DT_INT64;
+        return type == TFloat32.class ? DataType.DT_FLOAT : type == TString.class ? DataType.DT_STRING
+                : DataType.DT_INT64;
     }
 
     private static Operand<?> empty(Ops tf, Class<? extends TType> type) {
+        if (type == TString.class) {
+            return tf.constant(Shape.of(0), DataBuffers.ofObjects(String.class, 0));
+        }
         return type == TFloat32.class ? tf.constant(Shape.of(0), DataBuffers.ofFloats(0))
                 : tf.constant(Shape.of(0), DataBuffers.ofLongs(0));
+    }
+
+    /**
+     * A batch of raw values [n] (strings of unsigned 8-bit values) as floats [n, size]: {@code DecodeRaw}, which fails
+     * unless every string of the batch has the length of the first, then {@code EnsureShape} [?, size], which fails
+     * unless that length is {@code size}, then a cast (as {@link ImageDecoding#raw} for one record). Two ops where an
+     * assertion on the lengths took eight: {@link StreamedRecordErrors} reads the record and its length from their messages.
+     */
+    private static Operand<TFloat32> decodeRaw(Ops tf, Operand<TString> values, int size) {
+        Operand<TUint8> bytes = tf.io.decodeRaw(values, TUint8.class, DecodeRaw.littleEndian(true));
+        return tf.dtypes.cast(tf.ensureShape(bytes, Shape.of(-1, size)), TFloat32.class);
     }
 
     @SuppressWarnings("unchecked")

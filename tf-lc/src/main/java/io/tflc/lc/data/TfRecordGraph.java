@@ -23,10 +23,11 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The TF ops that read a TFRecord file of {@code tf.Example}s, in one graph: {@code TFRecordDataset} → iterator →
- * {@code ParseSingleExample} → (for images) {@link ImageDecoding} → float features and label. TF checks every
- * record's data checksum and parses the protobuf; Java only fetches one parsed example per run. Kept apart from
- * {@link TfRecordSource}, which loads everything into memory, so that training can later pull its batches from this
- * graph instead (a batch op after the parse, features fed straight into the model) without touching the parsing.
+ * {@code ParseSingleExample} → (for images and raw 8-bit values) {@link ImageDecoding} → float features and label.
+ * TF checks every record's data checksum and parses the protobuf; Java only fetches one parsed example per run.
+ * Kept apart from {@link TfRecordSource}, which loads everything into memory, so that training can later pull its
+ * batches from this graph instead (a batch op after the parse, features fed straight into the model) without
+ * touching the parsing.
  *
  * <p>The dataset op is the first version, {@code TFRecordDataset}, built by name: TF Java 1.0's
  * {@code tf.data.tfRecordDataset} makes {@code TFRecordDatasetV2}, whose kernel in TF 2.16 cannot be re-serialized
@@ -62,7 +63,9 @@ final class TfRecordGraph implements AutoCloseable {
             @SuppressWarnings("unchecked")
             Operand<TString> record = (Operand<TString>) tf.data.iteratorGetNext(iterator, types, shapes)
                     .components().get(0);
-            boolean image = schema.decode() == TfExampleSchema.Decode.IMAGE;
+            // Images and raw values are one bytes value each.
+            boolean image = schema.decode() == TfExampleSchema.Decode.IMAGE
+                    || schema.decode() == TfExampleSchema.Decode.RAW;
             List<String> sparseKeys = new ArrayList<>();
             List<Class<? extends TType>> sparseTypes = new ArrayList<>();
             if (!image) {
@@ -80,7 +83,8 @@ final class TfRecordGraph implements AutoCloseable {
             if (image) {
                 @SuppressWarnings("unchecked")
                 Operand<TString> encoded = (Operand<TString>) parsed.denseValues().get(0);
-                features = ImageDecoding.decode(tf, encoded, resize);
+                features = schema.decode() == TfExampleSchema.Decode.RAW ? ImageDecoding.raw(tf, encoded)
+                        : ImageDecoding.decode(tf, encoded, resize);
             } else {
                 features = tf.dtypes.cast(number(parsed.sparseValues().get(0)), TFloat32.class);
             }

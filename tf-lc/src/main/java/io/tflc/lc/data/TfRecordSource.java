@@ -11,7 +11,9 @@ import org.tensorflow.exceptions.TensorFlowException;
  * file, or several comma-separated), files read in order, records in file order. The feature key is
  * {@code spec.features().get(0)} (default {@code image}) and the label key {@code spec.label()} (default
  * {@code label}); {@code spec.decode()} says how the feature is stored: {@code image} (PNG/JPEG bytes, decoded and
- * optionally resized by TF ops), {@code float} or {@code int64} (a list of the example's values, row-major). The label
+ * optionally resized by TF ops), {@code float} or {@code int64} (a list of the example's values, row-major), or
+ * {@code raw} (one bytes value: the example's values as unsigned 8-bit integers, row-major, read by TF's
+ * {@code DecodeRaw}; null decides by {@link TfExampleSchema#of}'s rule). The label
  * is an int64 or float list; its values become the example's targets.
  *
  * <p>Reading is TensorFlow's ({@link TfRecordGraph}); the framing is walked first ({@link TfRecordFiles}) so that
@@ -48,14 +50,16 @@ public final class TfRecordSource implements DataSource {
             }
         }
         Examples.requireSome(this, total);
-        TfExampleSchema schema = TfExampleSchema.of(spec, TfRecordFiles.firstRecord(first, describe()),
+        int size = ExampleShapes.size(exampleShape);
+        TfExampleSchema schema = TfExampleSchema.of(spec, TfRecordFiles.firstRecord(first, describe()), size,
                 TfRecordFiles.where(describe(), first, 1));
         boolean image = schema.decode() == TfExampleSchema.Decode.IMAGE;
+        boolean raw = schema.decode() == TfExampleSchema.Decode.RAW;
         if (!image && spec.preprocess().resize() != null) {
             throw new IllegalArgumentException(describe() + ": preprocess resize applies to images; feature '"
-                    + schema.featureKey() + "' is a " + schema.decode().name().toLowerCase(Locale.ROOT) + " list");
+                    + schema.featureKey() + "' is " + (raw ? "raw 8-bit values"
+                    : "a " + schema.decode().name().toLowerCase(Locale.ROOT) + " list"));
         }
-        int size = ExampleShapes.size(exampleShape);
         int width = schema.labelWidth();
         float[] features = Examples.allocate(this, total, size);
         float[] targets = Examples.allocate(this, total, width);
@@ -77,6 +81,10 @@ public final class TfRecordSource implements DataSource {
                     }
                     if (image) {
                         ExampleShapes.checkImage(parsed.shape(), exampleShape, where);
+                    } else if (raw && parsed.shape()[0] != size) {
+                        throw new InvalidDataException(where + " holds a raw value of " + parsed.shape()[0]
+                                + " bytes in feature '" + schema.featureKey() + "'; the model input "
+                                + java.util.Arrays.toString(exampleShape) + " takes " + size + " (one byte a value)");
                     } else {
                         ExampleShapes.check(parsed.shape(), exampleShape, where);
                     }

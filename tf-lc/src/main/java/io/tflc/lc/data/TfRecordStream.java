@@ -12,7 +12,9 @@ import org.tensorflow.proto.Feature;
  * for sets larger than memory (or than one Java array). Each pass reads the files again through TensorFlow's own
  * data ops ({@link TfRecordBatches}), shuffling within a buffer of {@code shuffleBuffer} records.
  *
- * <p>The feature is a float or int64 list (row-major values of one example), the label an int64 or float list, keys
+ * <p>The feature is a float or int64 list (row-major values of one example) or one bytes value of the example's
+ * values as unsigned 8-bit integers ({@code decode: raw}; a quarter of a float list's bytes and no per-value
+ * framing to parse), the label an int64 or float list, keys
  * and types as for {@link TfRecordSource} ({@code spec.features()}, {@code spec.label()}, {@code spec.decode()},
  * checked against the first record). Encoded images are not streamed: decoding is the in-memory
  * {@code tfrecord:} source's. Opening walks every record header ({@link TfRecordFiles}), which counts the examples
@@ -82,11 +84,11 @@ public final class TfRecordStream implements TrainingData {
         }
         String where = TfRecordFiles.where(source, first, 1);
         byte[] record = TfRecordFiles.firstRecord(first, source);
-        TfExampleSchema schema = TfExampleSchema.of(spec, record, where);
+        TfExampleSchema schema = TfExampleSchema.of(spec, record, ExampleShapes.size(exampleShape), where);
         if (schema.decode() == TfExampleSchema.Decode.IMAGE) {
             throw new IllegalArgumentException(where + ": feature '" + schema.featureKey() + "' holds encoded "
-                    + "images (a bytes list); streaming reads float or int64 lists only: use the in-memory "
-                    + "tfrecord: source for images");
+                    + "images (a bytes list); streaming reads float or int64 lists and raw 8-bit values only: use "
+                    + "the in-memory tfrecord: source for images");
         }
         ExampleShapes.check(new long[] {valueCount(record, schema.featureKey())}, exampleShape, where);
         return new TfRecordStream(filesOrGlob, files, counts, schema, exampleShape, spec.preprocess(), shuffleBuffer);
@@ -143,11 +145,15 @@ public final class TfRecordStream implements TrainingData {
         return "tfrecord:" + patterns;
     }
 
-    /** The number of values of the float or int64 list {@code key} in a record already parsed once. */
+    /**
+     * The number of values of the float or int64 list {@code key} in a record already parsed once, or the length of
+     * its raw bytes value.
+     */
     private static long valueCount(byte[] record, String key) throws InvalidDataException {
         try {
             Feature feature = Example.parseFrom(record).getFeatures().getFeatureOrThrow(key);
             return feature.hasFloatList() ? feature.getFloatList().getValueCount()
+                    : feature.hasBytesList() ? feature.getBytesList().getValue(0).size()
                     : feature.getInt64List().getValueCount();
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidDataException("not a tf.Example: " + e.getMessage(), e);

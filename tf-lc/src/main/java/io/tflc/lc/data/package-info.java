@@ -7,5 +7,8 @@
  * Images and records are decoded by TensorFlow's own ops, NumPy arrays read by ND4J.
  * {@link io.tflc.lc.data.Preprocessing} scales and standardizes features; {@link io.tflc.lc.data.Dataset} holds them
  * in memory with seeded shuffling, and {@link io.tflc.lc.data.Minibatches} writes batches into tensors allocated once.
+ * An LC run trains on {@link io.tflc.lc.data.TrainingData}, a pass at a time ({@link io.tflc.lc.data.BatchSource}):
+ * a {@code Dataset} in memory, or a {@link io.tflc.lc.data.TfRecordStream} read from disk through TF's data ops as
+ * training goes, for sets larger than memory.
  */
 package io.tflc.lc.data;

@@ -6,6 +6,9 @@ import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.SoftmaxCrossEntropy;
 import io.tflc.savedmodels.Scopes;
 import io.tflc.savedmodels.TrainableModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.Operand;
@@ -55,8 +58,7 @@ public final class Evaluator {
         double[] total = {0};
         long[] seen = {0};
         Metrics.Accumulator sums = metrics.start();
-        int[][] predictions = {null};
-        java.util.List<int[]> parts = new java.util.ArrayList<>();
+        List<int[]> parts = new ArrayList<>();
         batches.inOrder(batch -> {
             try (Result result = model.session().runner()
                     .feed(model.input(), batch.features()).feed(model.targets(), batch.targets())
@@ -75,10 +77,8 @@ public final class Evaluator {
                 seen[0] += batch.size();
             }
         });
-        if (!parts.isEmpty()) {
-            predictions[0] = parts.stream().flatMapToInt(java.util.Arrays::stream).toArray();
-        }
-        return new Evaluation(total[0] / seen[0], sums.result(), predictions[0]);
+        int[] predictions = parts.isEmpty() ? null : parts.stream().flatMapToInt(Arrays::stream).toArray();
+        return new Evaluation(total[0] / seen[0], sums.result(), predictions);
     }
 
     /**

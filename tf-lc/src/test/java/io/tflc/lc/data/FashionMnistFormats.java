@@ -32,9 +32,9 @@ import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
 /**
- * The first Fashion-MNIST test images written in the formats tf-lc reads besides IDX (a TFRecord file of
- * {@code tf.Example}s with PNG images, a PNG folder tree, x.npy/y.npy), so that tests can check every source
- * against the IDX files, value for value. Skips the test when Fashion-MNIST is not installed.
+ * The first Fashion-MNIST test images written in the formats tf-lc reads besides IDX (TFRecord files of
+ * {@code tf.Example}s with PNG images, float lists or raw pixel bytes, a PNG folder tree, x.npy/y.npy), so that
+ * tests can check every source against the IDX files, value for value. Skips the test when Fashion-MNIST is not installed.
  */
 final class FashionMnistFormats {
     static final int SIDE = 28;
@@ -106,6 +106,21 @@ final class FashionMnistFormats {
             records.add(example(Feature.newBuilder().setFloatList(values), raw.labels()[i]));
         }
         return Files.write(file, tfrecord(records));
+    }
+
+    /** {@code file}: one tf.Example per image, {@code image} its raw pixels as one bytes value (784 bytes). */
+    static Path tfrecordOfRawBytes(Raw raw, Path file) throws IOException {
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < raw.count(); i++) {
+            records.add(rawExample(raw.image(i), raw.labels()[i]));
+        }
+        return Files.write(file, tfrecord(records));
+    }
+
+    /** A tf.Example of {@code values} as one bytes value and {@code label} an int64. */
+    static byte[] rawExample(byte[] values, long label) {
+        return example(Feature.newBuilder().setBytesList(BytesList.newBuilder()
+                .addValue(com.google.protobuf.ByteString.copyFrom(values))), label);
     }
 
     static byte[] example(Feature.Builder image, long label) {

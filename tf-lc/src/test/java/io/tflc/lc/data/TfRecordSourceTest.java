@@ -4,6 +4,7 @@ import static io.tflc.lc.data.FashionMnistFormats.firstTestImages;
 import static io.tflc.lc.data.FashionMnistFormats.idxReference;
 import static io.tflc.lc.data.FashionMnistFormats.scaled;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,53 @@ class TfRecordSourceTest {
         Dataset idx = idxReference(N, image);
         assertArrayEquals(idx.features(), loaded.features());
         assertArrayEquals(idx.targets(), loaded.targets());
+    }
+
+    @Test
+    void rawByteRecordsGiveExactlyTheIdxExamplesWithOrWithoutDecodeRaw(@TempDir Path dir) throws IOException {
+        int[] image = {28, 28, 1};
+        Path file = FashionMnistFormats.tfrecordOfRawBytes(firstTestImages(N), dir.resolve("raw.tfrecord"));
+        Dataset idx = idxReference(N, image);
+        DataSpec raw = new DataSpec(null, null, "raw", null, scaled().preprocess());
+        for (DataSpec spec : List.of(scaled(), raw)) { // no decode: 784 bytes with no image signature are raw
+            Dataset loaded = DataSources.open("tfrecord:" + file, spec).load(image);
+            assertArrayEquals(idx.features(), loaded.features());
+            assertArrayEquals(idx.targets(), loaded.targets());
+        }
+    }
+
+    @Test
+    void aRawValueOfAnotherLengthNamesTheFileAndRecord(@TempDir Path dir) throws IOException {
+        FashionMnistFormats.Raw raw = firstTestImages(10);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < raw.count(); i++) {
+            byte[] pixels = i == 6 ? Arrays.copyOf(raw.image(i), 700) : raw.image(i);
+            records.add(FashionMnistFormats.rawExample(pixels, raw.labels()[i]));
+        }
+        Path file = Files.write(dir.resolve("raw.tfrecord"), FashionMnistFormats.tfrecord(records));
+        String message = failure(file, FLAT);
+        assertTrue(message.contains(file + " record 7") && message.contains("700 bytes")
+                && message.contains("784"), message);
+    }
+
+    @Test
+    void bytesWithoutAnImageSignatureOfAnotherLengthAskForDataDecode(@TempDir Path dir) throws IOException {
+        FashionMnistFormats.Raw raw = firstTestImages(3);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < raw.count(); i++) {
+            records.add(FashionMnistFormats.rawExample(Arrays.copyOf(raw.image(i), 700), raw.labels()[i]));
+        }
+        Path file = Files.write(dir.resolve("short.tfrecord"), FashionMnistFormats.tfrecord(records));
+        String message = failure(file, FLAT);
+        assertTrue(message.contains(file + " record 1") && message.contains("700 bytes")
+                && message.contains("data.decode"), message);
+        // A PNG is recognised by its signature, raw values are not taken for one.
+        assertTrue(TfExampleSchema.imageSignature(pngOf(firstTestImages(1))));
+        assertFalse(TfExampleSchema.imageSignature(raw.image(0)));
+        byte[] bmpLike = raw.image(0).clone();
+        bmpLike[0] = 'B';
+        bmpLike[1] = 'M';
+        assertFalse(TfExampleSchema.imageSignature(bmpLike)); // "BM" without its own length is no BMP
     }
 
     @Test
@@ -114,6 +162,12 @@ class TfRecordSourceTest {
         IOException e = assertThrows(IOException.class,
                 () -> DataSources.open("tfrecord:" + dir + "/train-*.tfrecord", scaled()).load(FLAT));
         assertTrue(e.getMessage().contains("matches no files"), e.getMessage());
+    }
+
+    private static byte[] pngOf(FashionMnistFormats.Raw raw) {
+        try (FashionMnistFormats.PngEncoder png = new FashionMnistFormats.PngEncoder()) {
+            return png.encode(raw.image(0), 28, 28, 1);
+        }
     }
 
     /** Ten Fashion-MNIST records in one file. */

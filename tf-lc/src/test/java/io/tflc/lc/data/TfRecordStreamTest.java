@@ -92,6 +92,63 @@ class TfRecordStreamTest {
     }
 
     @Test
+    void rawBytesStreamExactlyTheIdxExamplesAndTheInMemoryOnes() throws IOException {
+        Path raw = FashionMnistFormats.tfrecordOfRawBytes(firstTestImages(N), dir.resolve("test-raw.tfrecord"));
+        DataSpec spec = new DataSpec(null, null, "raw", null, scaled().preprocess());
+        TfRecordStream stream = TfRecordStream.open(raw.toString(), spec, IMAGE, 500);
+        assertEquals(N, stream.size());
+        Dataset idx = idxReference(N, IMAGE);
+        try (BatchSource batches = stream.batches(BATCH)) {
+            Pass pass = Pass.of(batches::inOrder);
+            assertArrayEquals(idx.features(), pass.features);
+            assertArrayEquals(idx.targets(), pass.targets);
+            assertArrayEquals(DataSources.open("tfrecord:" + raw, spec).load(IMAGE).features(), pass.features);
+            Pass shuffled = Pass.of(c -> batches.shuffled(new SplittableRandom(7), c));
+            long[] sorted = shuffled.checksums();
+            Arrays.sort(sorted);
+            assertArrayEquals(idxChecksums(), sorted);
+        }
+        // With no decode named, 784 bytes without an image signature are raw values.
+        try (BatchSource batches = TfRecordStream.open(raw.toString(), scaled(), IMAGE, 500).batches(BATCH)) {
+            assertArrayEquals(idx.features(), Pass.of(batches::inOrder).features);
+        }
+    }
+
+    @Test
+    void aRawValueOfAnotherLengthMidStreamNamesTheFileAndRecordInEveryPass(@TempDir Path own) throws IOException {
+        FashionMnistFormats.Raw raw = firstTestImages(300);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < raw.count(); i++) {
+            byte[] pixels = i == 200 ? Arrays.copyOf(raw.image(i), 700) : raw.image(i);
+            records.add(FashionMnistFormats.rawExample(pixels, raw.labels()[i]));
+        }
+        Path file = Files.write(own.resolve("short-raw.tfrecord"), FashionMnistFormats.tfrecord(records));
+        DataSpec spec = new DataSpec(null, null, "raw", null, scaled().preprocess());
+        try (BatchSource batches = TfRecordStream.open(file.toString(), spec, IMAGE, 100).batches(64)) {
+            String inOrder = failure(() -> batches.inOrder(batch -> { }));
+            assertTrue(inOrder.contains(file + " record 201") && inOrder.contains("700 bytes"), inOrder);
+            String shuffled = failure(() -> batches.shuffled(new SplittableRandom(1), batch -> { }));
+            assertTrue(shuffled.contains(file + " record 201") && shuffled.contains("700 bytes"), shuffled);
+        }
+        // The wrong record first in its batch (record 193 starts batch 4 of 64), and alone in a batch of one.
+        for (int batch : new int[] {64, 1}) {
+            records.set(200, FashionMnistFormats.rawExample(raw.image(200), raw.labels()[200]));
+            records.set(192, FashionMnistFormats.rawExample(Arrays.copyOf(raw.image(192), 700), raw.labels()[192]));
+            Path early = Files.write(own.resolve("early-raw.tfrecord"), FashionMnistFormats.tfrecord(records));
+            try (BatchSource batches = TfRecordStream.open(early.toString(), spec, IMAGE, 100).batches(batch)) {
+                String inOrder = failure(() -> batches.inOrder(b -> { }));
+                assertTrue(inOrder.contains(early + " record 193") && inOrder.contains("700 bytes"), inOrder);
+            }
+        }
+        // A first record of another length is refused on opening.
+        records.set(0, FashionMnistFormats.rawExample(Arrays.copyOf(raw.image(0), 783), raw.labels()[0]));
+        Path first = Files.write(own.resolve("first-raw.tfrecord"), FashionMnistFormats.tfrecord(records));
+        InvalidDataException e = assertThrows(InvalidDataException.class,
+                () -> TfRecordStream.open(first.toString(), spec, IMAGE, 100));
+        assertTrue(e.getMessage().contains(first + " record 1") && e.getMessage().contains("783"), e.getMessage());
+    }
+
+    @Test
     void meanAndStdArePreprocessedAsInMemory() throws IOException {
         DataSpec spec = new DataSpec(null, null, null, null,
                 new DataSpec.Preprocess(1f / 255, new float[] {0.2860f}, new float[] {0.3530f}, false, null));
