@@ -69,7 +69,10 @@ public interface Metrics {
         };
     }
 
-    /** One logit per example: class 1 when it is positive; targets are 0/1. */
+    /**
+     * Logits of 0/1 labels (one per example, or several: multi-label): a label is predicted 1 when its logit is
+     * positive; {@code error} is the share of wrong labels. Predictions (for agreement) are the first label's.
+     */
     static Metrics binary() {
         return new Metrics() {
             @Override
@@ -80,10 +83,10 @@ public interface Metrics {
 
                     @Override
                     public void add(float[] logits, float[] targets, int examples) {
-                        for (int i = 0; i < examples; i++) {
+                        for (int i = 0; i < targets.length; i++) {
                             wrong += (logits[i] > 0) == (targets[i] > 0.5f) ? 0 : 1;
-                            seen++;
                         }
+                        seen += targets.length;
                     }
 
                     @Override
@@ -95,9 +98,10 @@ public interface Metrics {
 
             @Override
             public int[] predictions(float[] logits, int examples) {
+                int width = logits.length / examples;
                 int[] p = new int[examples];
                 for (int i = 0; i < examples; i++) {
-                    p[i] = logits[i] > 0 ? 1 : 0;
+                    p[i] = logits[i * width] > 0 ? 1 : 0;
                 }
                 return p;
             }
