@@ -62,14 +62,16 @@ public final class CompressCommand implements Callable<Integer> {
                 + "mae, distill")
         String loss = "auto";
 
-        @Option(names = "--temperature", description = "distillation temperature (default: ${DEFAULT-VALUE})")
+        // Picocli shows no field defaults inside an argument group: the defaults are spelt out.
+        @Option(names = "--temperature", description = "distillation temperature (default: "
+                + io.tflc.lc.objective.Distillation.DEFAULT_TEMPERATURE + ")")
         double temperature = io.tflc.lc.objective.Distillation.DEFAULT_TEMPERATURE;
 
         @Option(names = "--split-train", description = "train on this many (seeded) examples of --data, test on the "
                 + "rest")
         int splitTrain;
 
-        @Option(names = "--seed", description = "seed of the split and the minibatch order (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seed", description = "seed of the split and the minibatch order (default: 1)")
         long seed = 1;
 
         @Option(names = "--scale", description = "multiply the features by this (default: 1/255 for idx, else 1)")
@@ -83,7 +85,7 @@ public final class CompressCommand implements Callable<Integer> {
                 + "memory; needs --test-data)")
         boolean stream;
 
-        @Option(names = "--steps", description = "LC steps (default: " + 30 + ")")
+        @Option(names = "--steps", description = "LC steps (default: 30)")
         Integer steps;
 
         @Option(names = "--out", required = true, description = "the output folder")
