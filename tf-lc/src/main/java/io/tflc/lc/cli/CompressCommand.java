@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.Row;
+import io.tflc.lc.data.DataSources;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskShorthand;
@@ -97,10 +98,10 @@ public final class CompressCommand implements Callable<Integer> {
             m.addProperty("savedmodel", model.toAbsolutePath().toString());
             plan.add("model", m);
             JsonObject d = new JsonObject();
-            String source = data.contains(":") ? data : "idx:" + data;
+            String source = DataSources.withKind(data);
             if (testData != null) {
                 d.addProperty("train", source);
-                d.addProperty("test", testData.contains(":") ? testData : "idx:" + testData);
+                d.addProperty("test", DataSources.withKind(testData));
             } else {
                 d.addProperty("source", source);
             }

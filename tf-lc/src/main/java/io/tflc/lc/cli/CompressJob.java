@@ -89,7 +89,7 @@ public final class CompressJob {
             Dataset train = limit(data.train(), plan.data().trainLimit());
             Dataset test = limit(data.test(), plan.data().testLimit());
             Objective testObjective = objective;
-            int outputs = Objective.units(objective.onOutput() ? loaded.output() : loaded.logits());
+            int outputs = objective.outputs(loaded);
             if (objective instanceof Distillation distill) {
                 // The reference's own outputs are the training targets: labels are neither used nor needed.
                 train = Objectives.teacherTargets(loaded, distill, train);
@@ -130,7 +130,7 @@ public final class CompressJob {
         }
         int[] shape = model.exampleShape();
         Dataset test = limit(DataSources.open(d.test(), d.spec()).load(shape), d.testLimit());
-        int outputs = Objective.units(objective.onOutput() ? model.output() : model.logits());
+        int outputs = objective.outputs(model);
         objective.check(test, outputs, "the test data (" + d.test() + ")");
         TfRecordStream train = TfRecordStream.open(d.train().substring("tfrecord:".length()), d.spec(), shape,
                 d.shuffleBuffer());
@@ -143,9 +143,13 @@ public final class CompressJob {
 
     /** What a run reads: the folder it writes must be apart from these. */
     public static Map<String, Path> inputs(Plan plan) {
+        return inputs(plan.model().savedModel(), plan.data().paths());
+    }
+
+    /** A model and the data's files and folders, named for {@link OutputFolder#claim}'s messages. */
+    static Map<String, Path> inputs(Path model, List<Path> data) {
         Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("model", plan.model().savedModel());
-        List<Path> data = plan.data().paths();
+        inputs.put("model", model);
         for (int i = 0; i < data.size(); i++) {
             inputs.put(i == 0 ? "data" : "data (" + (i + 1) + ")", data.get(i));
         }

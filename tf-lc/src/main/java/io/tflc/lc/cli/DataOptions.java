@@ -21,7 +21,7 @@ public final class DataOptions {
 
     /** {@code --data} as {@code KIND:PATH}. */
     String source() {
-        return data.contains(":") ? data : "idx:" + data;
+        return DataSources.withKind(data);
     }
 
     private DataSpec spec() {
@@ -41,8 +41,7 @@ public final class DataOptions {
     }
 
     /** Where the data is read from (a run's output must lie apart from it). */
-    Path folder() {
-        String path = source().substring(source().indexOf(':') + 1);
-        return Path.of(path.split(",")[0]);
+    java.util.List<Path> paths() {
+        return DataSources.paths(source());
     }
 }

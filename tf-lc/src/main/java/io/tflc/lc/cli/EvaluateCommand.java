@@ -51,7 +51,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (test == null) {
                 throw new java.io.IOException(data.source() + " has no t10k-* IDX files to evaluate on");
             }
-            objective.check(test, Objective.units(objective.onOutput() ? m.output() : m.logits()), data.source());
+            objective.check(test, objective.outputs(m), data.source());
             try (Minibatches batches = new Minibatches(test, 1000)) {
                 Evaluator.Evaluation e = new Evaluator(m, objective).evaluate(batches);
                 System.out.printf(Locale.ROOT, "%s: %s loss %.4f, %s on %d examples%n", model, objective.name(),

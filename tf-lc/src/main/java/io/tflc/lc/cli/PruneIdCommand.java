@@ -72,7 +72,7 @@ public final class PruneIdCommand implements Callable<Integer> {
             case "magnitude" -> StructuredPruner.Method.MAGNITUDE;
             default -> throw new IllegalArgumentException("--method is '" + method + "'; methods: id, magnitude");
         };
-        try (OutputFolder folder = OutputFolder.claim(out, Map.of("model", model, "data", data.folder()),
+        try (OutputFolder folder = OutputFolder.claim(out, CompressJob.inputs(model, data.paths()),
                 "prune-id --model " + model)) {
             if (!folder.isEmpty() && !force) {
                 throw new java.nio.file.FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");

@@ -60,7 +60,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         Dataset test = data.load(exampleShape).test();
         if (test == null) {
-            throw new java.io.IOException(data.folder() + " has no t10k-* IDX files to verify on");
+            throw new java.io.IOException(data.source() + " has no t10k-* IDX files to verify on");
         }
         Verification v = Verifier.compare(original, compressed, test, batchSize, trust.trust(), kind);
         System.out.println(v.summary());

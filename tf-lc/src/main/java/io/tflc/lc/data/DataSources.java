@@ -2,8 +2,11 @@ package io.tflc.lc.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Makes {@link DataSource}s from {@code KIND:PATH} texts, and a problem's train and test sets from a plan's data
@@ -21,6 +24,24 @@ public final class DataSources {
     public static final String KINDS = "idx, csv, npy, images, tfrecord";
 
     private DataSources() {
+    }
+
+    /** {@code text} as {@code KIND:PATH}: a plain path (no kind) is an IDX folder, as before sources had kinds. */
+    public static String withKind(String text) {
+        return text.contains(":") ? text : "idx:" + text;
+    }
+
+    /**
+     * The files and folders {@code kindColonPath} reads: each comma-separated path, and for a glob the folder it
+     * searches (what a run's output must lie apart from).
+     */
+    public static List<Path> paths(String kindColonPath) {
+        List<Path> paths = new ArrayList<>();
+        for (String part : kindColonPath.substring(kindColonPath.indexOf(':') + 1).split(",")) {
+            int glob = Stream.of("*", "?", "[").mapToInt(part::indexOf).filter(i -> i >= 0).min().orElse(-1);
+            paths.add(glob < 0 ? Path.of(part) : Path.of(part.substring(0, glob)).toAbsolutePath().getParent());
+        }
+        return paths;
     }
 
     /**

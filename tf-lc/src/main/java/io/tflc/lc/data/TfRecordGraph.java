@@ -24,10 +24,9 @@ import org.tensorflow.types.family.TType;
 /**
  * The TF ops that read a TFRecord file of {@code tf.Example}s, in one graph: {@code TFRecordDataset} → iterator →
  * {@code ParseSingleExample} → (for images and raw 8-bit values) {@link ImageDecoding} → float features and label.
- * TF checks every record's data checksum and parses the protobuf; Java only fetches one parsed example per run.
- * Kept apart from {@link TfRecordSource}, which loads everything into memory, so that training can later pull its
- * batches from this graph instead (a batch op after the parse, features fed straight into the model) without
- * touching the parsing.
+ * TF checks every record's data checksum and parses the protobuf; Java only fetches one parsed example per run,
+ * which lets {@link TfRecordSource} check every record's shape and label width by itself. Training that streams its
+ * batches reads through {@link TfRecordBatches} instead.
  *
  * <p>The dataset op is the first version, {@code TFRecordDataset}, built by name: TF Java 1.0's
  * {@code tf.data.tfRecordDataset} makes {@code TFRecordDatasetV2}, whose kernel in TF 2.16 cannot be re-serialized
@@ -99,7 +98,7 @@ final class TfRecordGraph implements AutoCloseable {
     /** Starts reading {@code path} from its first record. */
     void open(Path path) {
         try (TString name = TString.scalarOf(path.toString())) {
-            session.runner().feed(file, name).addTarget(start).run();
+            session.runner().feed(file, name).addTarget(start).run().close();
         }
     }
 

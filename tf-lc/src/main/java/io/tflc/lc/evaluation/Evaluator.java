@@ -40,7 +40,7 @@ public final class Evaluator {
         Ops tf = Scopes.under(Ops.create(model.graph()), "tflc/evaluation_" + INSTANCES.incrementAndGet());
         loss = tf.withName(objective.name()).identity(objective.loss(tf, model.logits(), model.output(),
                 model.targets()));
-        measured = objective.onOutput() ? model.output() : model.logits();
+        measured = objective.measured(model);
         metrics = objective.metrics(Objective.units(measured));
     }
 

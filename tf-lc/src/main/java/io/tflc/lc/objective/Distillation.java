@@ -51,11 +51,6 @@ public final class Distillation implements Objective {
     }
 
     @Override
-    public int targetWidth(int outputs) {
-        return outputs;
-    }
-
-    @Override
     public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output,
                                   Operand<TFloat32> targets) {
         if (!classifier()) {

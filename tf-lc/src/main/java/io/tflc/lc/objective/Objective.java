@@ -1,22 +1,21 @@
 package io.tflc.lc.objective;
 
 import io.tflc.lc.data.Dataset;
+import io.tflc.savedmodels.TrainableModel;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
  * A training objective: its loss, built in the model's graph on the logits (the input of a final Softmax or Sigmoid)
- * or the output, and targets fed per minibatch as floats [batch, {@link #targetWidth}]; and the measures of a model
- * under it.
+ * or the output, and targets fed per minibatch as floats [batch, width] (the width {@link #check} requires); and
+ * the measures of a model under it.
  */
 public interface Objective {
 
     /** The name plans and the command line use, e.g. {@code softmax_cross_entropy}. */
     String name();
-
-    /** How many targets each example carries for a model with {@code outputs} output units. */
-    int targetWidth(int outputs);
 
     /** The batch's mean loss. */
     Operand<TFloat32> loss(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output, Operand<TFloat32> targets);
@@ -24,6 +23,16 @@ public interface Objective {
     /** Whether the loss and measures read the model's output rather than its logits (regression). */
     default boolean onOutput() {
         return false;
+    }
+
+    /** What the measures (and a distillation's targets) read: the model's output or its logits. */
+    default Output<TFloat32> measured(TrainableModel model) {
+        return onOutput() ? model.output() : model.logits();
+    }
+
+    /** The number of units of {@link #measured}: the classes of a classifier, the values of a regression. */
+    default int outputs(TrainableModel model) {
+        return units(measured(model));
     }
 
     /** The measures that go with this objective, for a model with {@code outputs} units. */

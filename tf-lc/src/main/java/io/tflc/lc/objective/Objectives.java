@@ -72,7 +72,7 @@ public final class Objectives {
      * matches. Run on {@code model} as it is now, i.e. before compression.
      */
     public static Dataset teacherTargets(TrainableModel model, Distillation objective, Dataset data) {
-        var tensor = objective.onOutput() ? model.output() : model.logits();
+        var tensor = objective.measured(model);
         int width = Objective.units(tensor);
         float[] targets = new float[data.size() * width];
         int[] at = {0};

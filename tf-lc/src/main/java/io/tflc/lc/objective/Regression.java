@@ -27,11 +27,6 @@ public final class Regression implements Objective {
     }
 
     @Override
-    public int targetWidth(int outputs) {
-        return outputs;
-    }
-
-    @Override
     public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output,
                                   Operand<TFloat32> targets) {
         Operand<TFloat32> difference = tf.math.sub(output, tf.reshape(targets, tf.shape(output)));

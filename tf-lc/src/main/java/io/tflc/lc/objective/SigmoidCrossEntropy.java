@@ -18,11 +18,6 @@ public final class SigmoidCrossEntropy implements Objective {
     }
 
     @Override
-    public int targetWidth(int outputs) {
-        return outputs;
-    }
-
-    @Override
     public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output,
                                   Operand<TFloat32> targets) {
         Operand<TFloat32> z = tf.reshape(targets, tf.shape(logits));

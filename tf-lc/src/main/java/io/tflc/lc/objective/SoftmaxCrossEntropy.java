@@ -19,11 +19,6 @@ public final class SoftmaxCrossEntropy implements Objective {
     }
 
     @Override
-    public int targetWidth(int outputs) {
-        return 1;
-    }
-
-    @Override
     public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output,
                                   Operand<TFloat32> targets) {
         int classes = Objective.units(logits);

@@ -2,6 +2,7 @@ package io.tflc.lc.plan;
 
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
+import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.DataSpec;
 import io.tflc.lc.objective.Distillation;
 import java.nio.file.Path;
@@ -81,18 +82,9 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
                        int splitTrain, long splitSeed, boolean stream, int shuffleBuffer) {
 
         /** The files and folders the data is read from (a run's output must lie apart from them). */
-        public java.util.List<Path> paths() {
-            java.util.List<Path> paths = new java.util.ArrayList<>();
-            for (String s : new String[] {source, train, test}) {
-                if (s != null) {
-                    for (String part : s.substring(s.indexOf(':') + 1).split(",")) {
-                        int glob = java.util.stream.Stream.of("*", "?", "[").mapToInt(part::indexOf).filter(i -> i >= 0)
-                                .min().orElse(-1);
-                        paths.add(glob < 0 ? Path.of(part) : Path.of(part.substring(0, glob)).getParent());
-                    }
-                }
-            }
-            return paths;
+        public List<Path> paths() {
+            return java.util.stream.Stream.of(source, train, test).filter(java.util.Objects::nonNull)
+                    .flatMap(s -> DataSources.paths(s).stream()).toList();
         }
     }
 

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
+import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.DataSpec;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.objective.Distillation;
@@ -110,7 +111,7 @@ public final class PlanParser {
         int colon = source.indexOf(':');
         if (colon < 1) {
             throw new PlanException(where + " is '" + source + "'; a source is KIND:PATH, e.g. csv:data.csv, with KIND "
-                    + "one of idx, csv, npy, images, tfrecord");
+                    + "one of " + DataSources.KINDS);
         }
         StringBuilder out = new StringBuilder(source.substring(0, colon + 1));
         String[] parts = source.substring(colon + 1).split(",");
