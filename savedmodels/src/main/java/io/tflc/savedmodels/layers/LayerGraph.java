@@ -11,6 +11,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -64,6 +65,88 @@ public final class LayerGraph {
         Operand<TFloat32> z = scope.nn.biasAdd(
                 scope.nn.conv2d(x, kernel, java.util.List.of(1L, 1L, 1L, 1L), "VALID"), bias);
         return relu ? scope.nn.relu(z) : z;
+    }
+
+    /**
+     * A size×size convolution with the given stride and TF padding ({@code SAME} or {@code VALID}), no bias (the
+     * BatchNorm that follows has one), as residual networks use it.
+     */
+    public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int filters, int size, int stride,
+                                    String padding) {
+        long in = x.shape().size(3);
+        Ops scope = tf.withSubScope(name);
+        long fan = (long) size * size;
+        Operand<TFloat32> kernel = variable(scope, name, "kernel", Shape.of(size, size, in, filters),
+                glorot(fan * in * filters, fan * in, fan * filters));
+        return scope.nn.conv2d(x, kernel, java.util.List.of(1L, (long) stride, (long) stride, 1L), padding);
+    }
+
+    /** A size×size depthwise convolution (one filter per input channel, multiplier 1), SAME, stride 1, + bias. */
+    public Operand<TFloat32> depthwiseConv2d(String name, Operand<TFloat32> x, int size) {
+        long channels = x.shape().size(3);
+        Ops scope = tf.withSubScope(name);
+        long fan = (long) size * size;
+        Operand<TFloat32> kernel = variable(scope, name, "depthwise_kernel", Shape.of(size, size, channels, 1),
+                glorot(fan * channels, fan, fan));
+        Operand<TFloat32> bias = variable(scope, name, "bias", Shape.of(channels), new float[(int) channels]);
+        return scope.nn.biasAdd(scope.nn.depthwiseConv2dNative(x, kernel, java.util.List.of(1L, 1L, 1L, 1L), "SAME"),
+                bias);
+    }
+
+    /**
+     * Inference-mode BatchNorm over the last axis, Keras names ({@code gamma}, {@code beta}, {@code moving_mean},
+     * {@code moving_variance}); the statistics start at values drawn near (0, 1) so that folding them is not a no-op.
+     */
+    public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x) {
+        int channels = (int) x.shape().size(x.shape().numDimensions() - 1);
+        Ops scope = tf.withSubScope(name);
+        float[] gamma = new float[channels];
+        float[] beta = new float[channels];
+        float[] mean = new float[channels];
+        float[] variance = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            gamma[c] = (float) (0.8 + 0.4 * random.nextDouble());
+            beta[c] = (float) (0.2 * random.nextDouble() - 0.1);
+            mean[c] = (float) (0.2 * random.nextDouble() - 0.1);
+            variance[c] = (float) (0.5 + random.nextDouble());
+        }
+        Operand<TFloat32> g = variable(scope, name, "gamma", Shape.of(channels), gamma);
+        Operand<TFloat32> b = variable(scope, name, "beta", Shape.of(channels), beta);
+        Operand<TFloat32> m = variable(scope, name, "moving_mean", Shape.of(channels), mean);
+        Operand<TFloat32> v = variable(scope, name, "moving_variance", Shape.of(channels), variance);
+        return scope.nn.fusedBatchNorm(x, g, b, m, v, FusedBatchNorm.epsilon(1e-3f), FusedBatchNorm.isTraining(false))
+                .y();
+    }
+
+    /** ReLU. */
+    public Operand<TFloat32> relu(Operand<TFloat32> x) {
+        return tf.nn.relu(x);
+    }
+
+    /** The element-wise sum of two branches (a residual connection). */
+    public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
+        return tf.math.add(a, b);
+    }
+
+    /** Mean over the spatial axes of an NHWC tensor: [batch, H, W, C] to [batch, C]. */
+    public Operand<TFloat32> globalAveragePool(Operand<TFloat32> x) {
+        return tf.math.mean(x, tf.constant(new int[] {1, 2}));
+    }
+
+    /**
+     * A Keras-style embedding: token ids given as floats (Keras casts them) look up rows of a [vocabulary, width]
+     * table with {@code ResourceGather}; [batch, length] to [batch, length, width].
+     */
+    public Operand<TFloat32> embedding(String name, Operand<TFloat32> ids, int vocabulary, int width) {
+        Ops scope = tf.withSubScope(name);
+        VarHandleOp table = scope.withName("embeddings").varHandleOp(TFloat32.class, Shape.of(vocabulary, width),
+                VarHandleOp.sharedName(name + "/embeddings"));
+        float[] initial = new float[vocabulary * width];
+        for (int i = 0; i < initial.length; i++) {
+            initial[i] = (float) (random.nextDouble() * 0.1 - 0.05);
+        }
+        initialValues.put(name + "/embeddings", initial);
+        return scope.resourceGather(table, scope.dtypes.cast(ids, TInt32.class), TFloat32.class);
     }
 
     /** size×size max pooling with stride size. */
