@@ -83,7 +83,9 @@ public final class ModelExporter {
             throws IOException {
         Set<String> compressed = new HashSet<>();
         tasks.forEach(t -> compressed.addAll(t.weights()));
-        GraphDef.Builder rewritten = SavedModelWriter.prune(model.graph().toGraphDef(), model.output().op().name())
+        List<String> served = new ArrayList<>(List.of(model.output().op().name()));
+        model.serving().otherOutputs().values().forEach(o -> served.add(o.op().name()));
+        GraphDef.Builder rewritten = SavedModelWriter.prune(model.graph().toGraphDef(), served.toArray(String[]::new))
                 .toBuilder();
         List<Factoring.Factor> factors = new ArrayList<>();
         List<CompressedTask> decodedAtLoad = new ArrayList<>();
@@ -142,8 +144,11 @@ public final class ModelExporter {
                 session.runner().addTarget(init).run().close();
             }
 
+            Map<String, Output<?>> outputs = new java.util.LinkedHashMap<>();
+            outputs.put(model.outputName(), graph.outputOrThrow(name(model.output())));
+            model.serving().otherOutputs().forEach((key, o) -> outputs.put(key, graph.outputOrThrow(name(o))));
             SavedModelWriter.write(session, saved, model.inputName(), graph.outputOrThrow(name(model.input())),
-                    model.outputName(), graph.outputOrThrow(name(model.output())), init == null ? null : INIT, target,
+                    outputs, init == null ? null : INIT, target,
                     force);
         }
     }

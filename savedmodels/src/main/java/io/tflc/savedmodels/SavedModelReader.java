@@ -5,6 +5,7 @@ import io.tflc.savedmodels.safety.OpScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SaverDef;
@@ -69,28 +71,78 @@ public final class SavedModelReader {
                     + signatures.keySet().stream().filter(k -> !k.startsWith("__")).toList());
         }
         String inputKey = pick(signature.getInputsMap(), inputName, "input", dir);
-        String outputKey = pick(signature.getOutputsMap(), outputName, "output", dir);
+        String outputKey = pickOutput(signature.getOutputsMap(), outputName, dir);
         String inputTensor = signature.getInputsMap().get(inputKey).getName();
         String outputTensor = signature.getOutputsMap().get(outputKey).getName();
 
-        FunctionInliner.Result flat = FunctionInliner.inline(meta.getGraphDef(),
+        FunctionInliner.Result inlined = FunctionInliner.inline(meta.getGraphDef(),
                 callsUnder(meta, nodeOf(outputTensor)));
-        List<String> inlined = flat.callOutputs().get(nodeOf(outputTensor));
-        String flatOutput = inlined == null ? outputTensor : inlined.get(indexOf(outputTensor));
+        String flatOutput = flatName(inlined, outputTensor);
+        Map<String, String> otherOutputs = new java.util.LinkedHashMap<>();
+        signature.getOutputsMap().forEach((key, info) -> {
+            String flat = flatName(inlined, info.getName());
+            if (!key.equals(outputKey) && !CALLS.contains(nodeOf(flat))) {
+                otherOutputs.put(key, flat);
+            }
+        });
+        GraphDef flat = LegacyOps.upgrade(inlined.graph());
+        String init = initOp(meta);
+        if (ReferenceVariables.present(flat)) {
+            List<String> roots = new ArrayList<>(List.of(nodeOf(flatOutput), nodeOf(inputTensor)));
+            otherOutputs.values().forEach(o -> roots.add(nodeOf(o)));
+            SaverDef saver = meta.getSaverDef();
+            for (String node : List.of(saver.getFilenameTensorName(), saver.getSaveTensorName(),
+                    saver.getRestoreOpName())) {
+                if (!node.isEmpty()) {
+                    roots.add(nodeOf(node));
+                }
+            }
+            if (init != null) {
+                roots.add(init);
+            }
+            flat = ReferenceVariables.toResource(flat, roots);
+        }
+        long batch = BatchDimension.of(flat, nodeOf(inputTensor));
+        if (batch > 0) {
+            try {
+                return open(dir, meta, BatchDimension.relax(flat, nodeOf(inputTensor)), init, inputKey, outputKey,
+                        inputTensor, outputTensor, flatOutput, otherOutputs, (int) batch, true);
+            } catch (BatchDimension.NotRelaxable e) {
+                log(dir + ": " + e.getMessage() + "; tf-lc feeds it batches of exactly " + batch + " examples");
+            }
+        }
+        return open(dir, meta, flat, init, inputKey, outputKey, inputTensor, outputTensor, flatOutput, otherOutputs,
+                (int) Math.max(batch, 0), false);
+    }
 
+    /**
+     * Imports the flat graph, restores and checks it. {@code batch} is the signature's fixed batch size (0: none);
+     * when {@code relaxed}, the graph takes any batch size, which is checked: a failure is {@link
+     * BatchDimension.NotRelaxable}.
+     */
+    private static TrainableModel open(Path dir, MetaGraphDef meta, GraphDef flat, String init, String inputKey,
+                                       String outputKey, String inputTensor, String outputTensor, String flatOutput,
+                                       Map<String, String> otherOutputs, int batch, boolean relaxed) {
         Graph graph = new Graph();
         Session session = null;
         try {
-            graph.importGraphDef(flat.graph());
+            graph.importGraphDef(flat);
             session = new Session(graph);
             restore(session, meta.getSaverDef(), dir);
-            runInitOp(session, graph, meta);
+            if (init != null && graph.operation(init) != null) {
+                session.runner().addTarget(init).run().close();
+            }
             Output<TFloat32> input = floatTensor(graph, inputTensor);
             Output<TFloat32> output = floatTensor(graph, flatOutput);
+            Map<String, Output<?>> others = new java.util.LinkedHashMap<>();
+            otherOutputs.forEach((key, name) -> others.put(key, graph.outputOrThrow(name)));
             TrainableModel model = new TrainableModel(graph, session, null, input, logitsOf(output), output, inputKey,
-                    outputKey);
+                    outputKey, null, new TrainableModel.Serving(others, relaxed ? 0 : batch));
             checkRestoredShapes(model, dir);
-            verify(model, dir, inputTensor, outputTensor);
+            verify(model, dir, inputTensor, outputTensor, batch);
+            if (relaxed) {
+                BatchDimension.check(model, batch);
+            }
             return model;
         } catch (RuntimeException e) {
             if (session != null) {
@@ -99,6 +151,16 @@ public final class SavedModelReader {
             graph.close();
             throw e;
         }
+    }
+
+    /** The flat name of a signature tensor: an inlined call's output, or the tensor itself. */
+    private static String flatName(FunctionInliner.Result inlined, String tensor) {
+        List<String> outputs = inlined.callOutputs().get(nodeOf(tensor));
+        return outputs == null ? tensor : outputs.get(indexOf(tensor));
+    }
+
+    private static void log(String message) {
+        org.slf4j.LoggerFactory.getLogger(SavedModelReader.class).warn(message);
     }
 
     /** Call nodes of the outer graph that the node {@code root} depends on. */
@@ -157,32 +219,27 @@ public final class SavedModelReader {
     }
 
     /**
-     * Runs the op TF's loader runs after restoring: the {@code __saved_model_init_op} signature's output, or a
-     * TF1 main/legacy init op (tf-lc's compressed models decode their weights there).
+     * The op TF's loader runs after restoring: the {@code __saved_model_init_op} signature's output, or a TF1
+     * main/legacy init op (tf-lc's compressed models decode their weights there); null if none.
      */
-    private static void runInitOp(Session session, Graph graph, MetaGraphDef meta) {
-        String init = null;
+    private static String initOp(MetaGraphDef meta) {
         SignatureDef signature = meta.getSignatureDefMap().get(SavedModelWriter.INIT_SIGNATURE);
         if (signature != null && signature.containsOutputs(SavedModelWriter.INIT_SIGNATURE)) {
-            init = nodeOf(signature.getOutputsOrThrow(SavedModelWriter.INIT_SIGNATURE).getName());
-        } else {
-            for (String key : List.of("saved_model_main_op", "legacy_init_op")) {
-                var collection = meta.getCollectionDefMap().get(key);
-                if (collection != null && collection.getNodeList().getValueCount() > 0) {
-                    init = nodeOf(collection.getNodeList().getValue(0));
-                    break;
-                }
+            return nodeOf(signature.getOutputsOrThrow(SavedModelWriter.INIT_SIGNATURE).getName());
+        }
+        for (String key : List.of("saved_model_main_op", "legacy_init_op")) {
+            var collection = meta.getCollectionDefMap().get(key);
+            if (collection != null && collection.getNodeList().getValueCount() > 0) {
+                return nodeOf(collection.getNodeList().getValue(0));
             }
         }
-        if (init != null && graph.operation(init) != null) {
-            session.runner().addTarget(init).run().close();
-        }
+        return null;
     }
 
     /** Runs the original SavedModel and the flat graph on the same generated inputs and compares their outputs. */
-    private static void verify(TrainableModel model, Path dir, String inputTensor, String outputTensor) {
+    private static void verify(TrainableModel model, Path dir, String inputTensor, String outputTensor, int batch) {
         long[] dims = model.input().shape().asArray();
-        dims[0] = 4;
+        dims[0] = batch > 0 ? batch : 4;
         for (long d : dims) {
             if (d < 1) {
                 return; // inputs of unknown size: nothing to generate
@@ -220,6 +277,29 @@ public final class SavedModelReader {
             op = (GraphOperation) op.input(0).op();
         }
         return op.type().equals("Softmax") || op.type().equals("Sigmoid") ? (Output<TFloat32>) op.input(0) : output;
+    }
+
+    /**
+     * The signature key of the output to train: {@code name}; else the only output, or the only float one (a TF1
+     * classifier serves int64 {@code classes} next to float {@code probabilities}).
+     */
+    private static String pickOutput(Map<String, TensorInfo> outputs, String name, Path dir) {
+        if (name == null && outputs.size() > 1) {
+            List<String> floats = outputs.entrySet().stream()
+                    .filter(e -> e.getValue().getDtype() == org.tensorflow.proto.DataType.DT_FLOAT)
+                    .map(Map.Entry::getKey).toList();
+            if (floats.size() == 1) {
+                return floats.get(0);
+            }
+            throw new IllegalArgumentException(dir + ": the signature has " + outputs.size() + " outputs, "
+                    + floats.size() + " of them float: " + describe(outputs) + "; name the one to train with --output");
+        }
+        return pick(outputs, name, "output", dir);
+    }
+
+    private static String describe(Map<String, TensorInfo> tensors) {
+        return tensors.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue().getDtype().name().substring(3)
+                .toLowerCase(java.util.Locale.ROOT) + ")").sorted().toList().toString();
     }
 
     /** The signature key of the tensor to use: {@code name}, or the only one when name is null. */

@@ -54,12 +54,12 @@ public final class SavedModelWriter {
 
     /**
      * Writes the graph of {@code session} as a SavedModel: a checkpoint of {@code variables} (a saver over them is
-     * added unless the graph has one), the graph pruned to what the output, the saver and the init op need, the
-     * signature {@code serving_default} (input → output under the given names) and, when {@code initOp} is not
+     * added unless the graph has one), the graph pruned to what the outputs, the saver and the init op need, the
+     * signature {@code serving_default} (input → outputs under the given names) and, when {@code initOp} is not
      * null, the {@code __saved_model_init_op} signature the loader runs after restoring the variables.
      */
     public static void write(Session session, List<SavedVariable> variables, String inputName, Output<?> input,
-                             String outputName, Output<?> output, String initOp, Path target, boolean force)
+                             Map<String, Output<?>> outputs, String initOp, Path target, boolean force)
             throws IOException {
         Path absolute = target.toAbsolutePath();
         requireReplaceable(absolute, force);
@@ -74,12 +74,14 @@ public final class SavedModelWriter {
             try (TString prefix = TString.scalarOf(variablesDir.resolve("variables").toString())) {
                 session.runner().feed(ResourceSaver.FILENAME, prefix).addTarget(ResourceSaver.SAVE).run().close();
             }
-            SignatureDef signature = SignatureDef.newBuilder()
+            SignatureDef.Builder signature = SignatureDef.newBuilder()
                     .putInputs(inputName, info(input))
-                    .putOutputs(outputName, info(output))
-                    .setMethodName("tensorflow/serving/predict")
-                    .build();
-            List<String> roots = new ArrayList<>(List.of(output.op().name(), ResourceSaver.SAVE, ResourceSaver.RESTORE));
+                    .setMethodName("tensorflow/serving/predict");
+            List<String> roots = new ArrayList<>(List.of(ResourceSaver.SAVE, ResourceSaver.RESTORE));
+            outputs.forEach((name, output) -> {
+                signature.putOutputs(name, info(output));
+                roots.add(output.op().name());
+            });
             MetaGraphDef.Builder meta = MetaGraphDef.newBuilder()
                     .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(SERVE))
                     .setSaverDef(SaverDef.newBuilder()
@@ -87,7 +89,7 @@ public final class SavedModelWriter {
                             .setSaveTensorName(ResourceSaver.SAVE + ":0")
                             .setRestoreOpName(ResourceSaver.RESTORE)
                             .setVersion(SaverDef.CheckpointFormatVersion.V2))
-                    .putSignatureDef(DEFAULT_SIGNATURE, signature);
+                    .putSignatureDef(DEFAULT_SIGNATURE, signature.build());
             if (initOp != null) {
                 roots.add(initOp);
                 meta.putSignatureDef(INIT_SIGNATURE, SignatureDef.newBuilder()

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.tensorflow.Graph;
@@ -35,6 +36,7 @@ public final class TrainableModel implements AutoCloseable {
     private final String inputName;
     private final String outputName;
     private final Output<TFloat32> targets;
+    private final Serving serving;
     private final List<ModelWeight> weights;
     private final WeightAccess access;
 
@@ -57,7 +59,32 @@ public final class TrainableModel implements AutoCloseable {
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
                           Output<TFloat32> targets) {
+        this(graph, session, owner, input, logits, output, inputName, outputName, targets, Serving.PLAIN);
+    }
+
+    /**
+     * What a model serves beyond its one output, as read from its SavedModel's signature.
+     *
+     * @param otherOutputs the signature's other outputs (e.g. {@code classes} next to {@code probabilities}), by
+     *     signature name: exported with the model so that its signature stays the same
+     * @param fixedBatch the one batch size the graph takes (a TF1 graph with a fixed batch dimension that could not
+     *     be relaxed), or 0 for any
+     */
+    public record Serving(Map<String, Output<?>> otherOutputs, int fixedBatch) {
+        /** One output, any batch size. */
+        public static final Serving PLAIN = new Serving(Map.of(), 0);
+
+        public Serving {
+            otherOutputs = Map.copyOf(otherOutputs);
+        }
+    }
+
+    /** @param serving the signature's other outputs and the graph's fixed batch size, if any */
+    public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
+                          Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
+                          Output<TFloat32> targets, Serving serving) {
         this.graph = graph;
+        this.serving = serving;
         this.session = session;
         this.owner = owner;
         this.input = input;
@@ -105,6 +132,11 @@ public final class TrainableModel implements AutoCloseable {
     /** The output's name in the serving signature. */
     public String outputName() {
         return outputName;
+    }
+
+    /** The signature's other outputs and the graph's fixed batch size, if any. */
+    public Serving serving() {
+        return serving;
     }
 
     /** The shape of one example, e.g. [784] or [28, 28, 1]. */
