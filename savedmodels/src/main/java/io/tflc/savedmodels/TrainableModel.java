@@ -139,6 +139,19 @@ public final class TrainableModel implements AutoCloseable {
         return serving;
     }
 
+    /**
+     * Refuses a model whose graph takes one batch size only, for {@code purpose} (e.g. "train"): the data paths
+     * feed batches of any size, the last one shorter.
+     */
+    public void requireAnyBatchSize(String purpose) {
+        if (serving.fixedBatch() > 0) {
+            throw new IllegalArgumentException("this model's graph takes batches of exactly " + serving.fixedBatch()
+                    + " examples (the size is built into the graph, e.g. a Reshape to [" + serving.fixedBatch()
+                    + ", …]), and tf-lc cannot " + purpose + " it yet: it can be inspected and exported only. Export "
+                    + "it again with a free batch dimension (None in TF1's placeholder, -1 in reshapes)");
+        }
+    }
+
     /** The shape of one example, e.g. [784] or [28, 28, 1]. */
     public int[] exampleShape() {
         long[] dims = input.shape().asArray();

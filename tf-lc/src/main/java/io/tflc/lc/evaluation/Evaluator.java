@@ -35,6 +35,7 @@ public final class Evaluator {
     }
 
     public Evaluator(TrainableModel model, Objective objective) {
+        model.requireAnyBatchSize("evaluate");
         this.model = model;
         this.objective = objective;
         Ops tf = Scopes.under(Ops.create(model.graph()), "tflc/evaluation_" + INSTANCES.incrementAndGet());

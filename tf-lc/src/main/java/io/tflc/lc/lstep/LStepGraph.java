@@ -65,6 +65,7 @@ public final class LStepGraph {
     }
 
     public LStepGraph(TrainableModel model, Objective objective, List<String> penalizedWeights, Optimizer optimizer) {
+        model.requireAnyBatchSize("train");
         this.model = model;
         this.penalized = List.copyOf(penalizedWeights);
         this.optimizer = optimizer;

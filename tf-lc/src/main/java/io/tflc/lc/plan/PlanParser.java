@@ -195,7 +195,7 @@ public final class PlanParser {
             String path = "tasks[" + i + "]";
             Fields task = new Fields(element, path);
             List<String> selectors = task.strings("weights");
-            String view = task.string("view", "as_is");
+            String view = task.string("view", "auto");
             if (!TaskSpec.VIEWS.contains(view)) {
                 throw new PlanException(task.path("view") + " is '" + view + "'; views: "
                         + String.join(", ", TaskSpec.VIEWS));

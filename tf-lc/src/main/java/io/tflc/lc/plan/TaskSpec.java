@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  */
 public record TaskSpec(String name, List<String> selectors, String view, Compression compression,
                        ModelExporter.Form form) {
-    public static final List<String> VIEWS = List.of("as_is", "conv_filters", "conv_spatial", "concatenated");
+    /** {@code auto}, the default, picks the view from the weight: conv_filters for a 4-D kernel, else as_is. */
+    public static final List<String> VIEWS = List.of("auto", "as_is", "conv_filters", "conv_spatial", "concatenated");
     public static final List<String> FORMS = List.of("dense", "factored");
 
     /** The tasks this spec makes on {@code model}, or a {@link PlanException} naming what does not fit. */
@@ -61,7 +62,7 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
             } else {
                 for (String weight : matched) {
                     String taskName = matched.size() == 1 ? name : name + ":" + weight;
-                    tasks.add(new Task(taskName, List.of(weight), single(view, model.weight(weight).dims(), weight),
+                    tasks.add(new Task(taskName, List.of(weight), single(view, model.weight(weight)),
                             compression, form));
                 }
             }
@@ -71,16 +72,18 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
         return tasks;
     }
 
-    private static View single(String view, int[] shape, String weight) {
+    private static View single(String view, ModelWeight weight) {
+        int[] shape = weight.dims();
         try {
             return switch (view) {
+                case "auto" -> shape.length == 4 ? new ConvFilters(shape) : new AsIs(shape);
                 case "as_is" -> new AsIs(shape);
                 case "conv_filters" -> new ConvFilters(shape);
                 case "conv_spatial" -> new ConvSpatial(shape);
                 default -> throw new PlanException("unknown view '" + view + "'; views: " + String.join(", ", VIEWS));
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("weight " + weight + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("weight " + weight.name() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -50,6 +50,7 @@ public final class StructuredPruner {
 
     /** Analyses {@code model}: finds the prunable layers and, with {@code data}, the pivoted QR of each Z. */
     public StructuredPruner(TrainableModel model, Dataset data) {
+        model.requireAnyBatchSize("prune");
         this.model = model;
         this.layers = LayerChain.of(model);
         if (layers.isEmpty()) {
