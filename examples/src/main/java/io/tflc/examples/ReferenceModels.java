@@ -10,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 
 /** The LC papers' reference models, built in Java with resource variables. */
 public final class ReferenceModels {
-    public static final List<String> NAMES = List.of("lenet300", "lenet5", "mlp1024");
+    public static final List<String> NAMES = List.of("lenet300", "lenet5", "mlp1024", "resnet20");
 
     private ReferenceModels() {
     }
@@ -20,6 +20,7 @@ public final class ReferenceModels {
             case "lenet300" -> lenet300(seed);
             case "lenet5" -> lenet5(seed);
             case "mlp1024" -> mlp1024(seed);
+            case "resnet20" -> resnet20(seed);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; models: " + NAMES);
         };
     }
@@ -50,8 +51,51 @@ public final class ReferenceModels {
         return layers.build(input, layers.dense("dense_1", x, 10, false));
     }
 
+    /**
+     * ResNet-20 (He et al. 2016, the CIFAR variant) for 28×28×1 images: a 3×3 convolution to 16 channels, three
+     * stages of three residual blocks (16, 32, 64 channels; the first block of stages 2 and 3 halves the resolution
+     * with a strided convolution and a 1×1 projection shortcut), global average pooling, dense 10; 0.27 M
+     * parameters. Every convolution is followed by a BatchNorm, which runs in inference mode as everywhere in
+     * tf-lc: it trains as a per-channel affine map, and the last BatchNorm of each block starts at γ = 0 so that
+     * blocks start as the identity (Goyal et al. 2017), which trains without batch statistics.
+     */
+    public static TrainableModel resnet20(long seed) {
+        LayerGraph layers = new LayerGraph(new Graph(), seed);
+        Placeholder<TFloat32> input = layers.input(28, 28, 1);
+        int[] counter = {0, 0};
+        Operand<TFloat32> x = layers.relu(batchNorm(layers, conv(layers, counter, input, 16, 3, 1), counter, 1));
+        int[] widths = {16, 32, 64};
+        for (int stage = 0; stage < widths.length; stage++) {
+            for (int block = 0; block < 3; block++) {
+                int stride = stage > 0 && block == 0 ? 2 : 1;
+                Operand<TFloat32> branch = layers.relu(batchNorm(layers,
+                        conv(layers, counter, x, widths[stage], 3, stride), counter, 1));
+                branch = batchNorm(layers, conv(layers, counter, branch, widths[stage], 3, 1), counter, 0);
+                Operand<TFloat32> shortcut = stride == 1 ? x
+                        : batchNorm(layers, conv(layers, counter, x, widths[stage], 1, stride), counter, 1);
+                x = layers.relu(layers.add(branch, shortcut));
+            }
+        }
+        return layers.build(input, layers.dense("dense", layers.globalAveragePool(x), 10, false));
+    }
+
+    /** The next Keras-named convolution (conv2d, conv2d_1, …), SAME, no bias. */
+    private static Operand<TFloat32> conv(LayerGraph layers, int[] counter, Operand<TFloat32> x, int filters, int size,
+                                          int stride) {
+        String name = counter[0] == 0 ? "conv2d" : "conv2d_" + counter[0];
+        counter[0]++;
+        return layers.conv2d(name, x, filters, size, stride, "SAME");
+    }
+
+    /** The next Keras-named BatchNorm (batch_normalization, batch_normalization_1, …). */
+    private static Operand<TFloat32> batchNorm(LayerGraph layers, Operand<TFloat32> x, int[] counter, float gamma) {
+        String name = counter[1] == 0 ? "batch_normalization" : "batch_normalization_" + counter[1];
+        counter[1]++;
+        return layers.batchNorm(name, x, gamma);
+    }
+
     /** The example shape the model takes, for loading IDX images. */
     public static int[] exampleShape(String name) {
-        return name.equals("lenet5") ? new int[] {28, 28, 1} : new int[] {784};
+        return name.equals("lenet5") || name.equals("resnet20") ? new int[] {28, 28, 1} : new int[] {784};
     }
 }

@@ -21,11 +21,11 @@ import picocli.CommandLine.Option;
 
 /** {@code tf-lc train-reference}: trains LeNet300 or LeNet5 on Fashion-MNIST and saves it as a SavedModel. */
 @Command(name = "train-reference", mixinStandardHelpOptions = true,
-        description = "Train a reference model (lenet300, lenet5) on Fashion-MNIST and save it as a SavedModel "
+        description = "Train a reference model (lenet300, lenet5, mlp1024, resnet20) on Fashion-MNIST and save it as a SavedModel "
                 + "(signature serving_default: input → probabilities).")
 public final class TrainReferenceCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "lenet300 or lenet5 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", description = "lenet300, lenet5, mlp1024 or resnet20 (default: ${DEFAULT-VALUE})")
     private String model = "lenet300";
 
     @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")

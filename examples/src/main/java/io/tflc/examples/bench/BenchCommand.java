@@ -20,7 +20,7 @@ import picocli.CommandLine.Unmatched;
                 "  stream [OPTIONS]      L-step streamed from ≥ 4 GB of TFRecords: resident",
                 "                        memory; streamed epoch / in-memory epoch (--gigabytes G)",
                 "  cstep-share           per scheme: C-step of an LC step / an L-step epoch",
-                "  gflops                L-step GFLOP/s / a 2048³ MatMul's GFLOP/s",
+                "  gflops [MODEL…]       L-step GFLOP/s / a 2048³ MatMul's GFLOP/s (lenet300, lenet5, resnet20, …)",
                 "  serving A B           per-batch latency of SavedModels A and B"})
 public final class BenchCommand implements Callable<Integer> {
     private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "stream", "cstep-share", "gflops",
@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "cstep-share":
                 return CStepShareBenchmark.run(home);
             case "gflops":
-                return GflopsBenchmark.run();
+                return GflopsBenchmark.run(arguments);
             case "serving":
                 return ServingBenchmark.run(arguments);
             case "csteps":

@@ -30,13 +30,14 @@ final class GflopsBenchmark {
     private GflopsBenchmark() {
     }
 
-    static int run() throws Exception {
+    /** Measures the named reference models (default: lenet300 and lenet5). */
+    static int run(List<String> models) throws Exception {
         System.out.printf(Locale.ROOT, "achieved GFLOP/s, medians of %d (min–max)%n", REPETITIONS);
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new long[] {N, N}), TFloat32.class);
             Operand<TFloat32> product = tf.reduceSum(tf.linalg.matMul(a, tf.identity(a)), tf.constant(new int[] {0, 1}));
-            for (String name : List.of("lenet300", "lenet5")) {
+            for (String name : models.isEmpty() ? List.of("lenet300", "lenet5") : models) {
                 Dataset train = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255,
                         ReferenceModels.exampleShape(name)).train();
                 try (TrainableModel model = ReferenceModels.build(name, 1);

@@ -118,6 +118,26 @@ public final class LayerGraph {
                 .y();
     }
 
+    /**
+     * A fresh inference-mode BatchNorm (statistics 0 and 1, β = 0, γ = {@code gamma}): a learned per-channel affine
+     * map until statistics are set. γ = 0 on a residual branch's last BatchNorm makes the block start as the
+     * identity, which lets a deep residual network train without batch statistics.
+     */
+    public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, float gamma) {
+        int channels = (int) x.shape().size(x.shape().numDimensions() - 1);
+        Ops scope = tf.withSubScope(name);
+        float[] ones = new float[channels];
+        float[] gammas = new float[channels];
+        java.util.Arrays.fill(ones, 1);
+        java.util.Arrays.fill(gammas, gamma);
+        Operand<TFloat32> g = variable(scope, name, "gamma", Shape.of(channels), gammas);
+        Operand<TFloat32> b = variable(scope, name, "beta", Shape.of(channels), new float[channels]);
+        Operand<TFloat32> m = variable(scope, name, "moving_mean", Shape.of(channels), new float[channels]);
+        Operand<TFloat32> v = variable(scope, name, "moving_variance", Shape.of(channels), ones);
+        return scope.nn.fusedBatchNorm(x, g, b, m, v, FusedBatchNorm.epsilon(1e-3f), FusedBatchNorm.isTraining(false))
+                .y();
+    }
+
     /** ReLU. */
     public Operand<TFloat32> relu(Operand<TFloat32> x) {
         return tf.nn.relu(x);

@@ -75,7 +75,12 @@ public final class InspectCommand implements Callable<Integer> {
             System.out.println("--trust-model: loading it anyway, as asked");
         }
         try (TrainableModel model = SavedModelReader.read(dir, signature, input, output, trust.trust())) {
-            System.out.printf(Locale.ROOT, "%nweights (signature %s, logits %s):%n", signature,
+            System.out.printf(Locale.ROOT, "%ntrains output %s%s%s%n", model.outputName(),
+                    model.serving().otherOutputs().isEmpty() ? ""
+                            : "; also serves " + String.join(", ", model.serving().otherOutputs().keySet()),
+                    model.serving().fixedBatch() > 0 ? "; takes batches of exactly " + model.serving().fixedBatch()
+                            + " examples only (inspect and export, no training)" : "");
+            System.out.printf(Locale.ROOT, "weights (signature %s, logits %s):%n", signature,
                     model.logits().op().name());
             System.out.printf(Locale.ROOT, "  %-28s %-16s %12s  %-22s %14s%n", "name", "shape", "parameters", "layer",
                     "FLOPs/example");
