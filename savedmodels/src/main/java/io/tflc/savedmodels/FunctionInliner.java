@@ -24,9 +24,15 @@ import org.tensorflow.proto.OpDef;
  * {@code type_list_attr} tensors, else one). Inlined nodes are named after the call node, e.g.
  * {@code StatefulPartitionedCall/StatefulPartitionedCall/dense/MatMul}. Control edges are kept; a control edge
  * on a call becomes control edges on the nodes that produce its outputs.
+ *
+ * <p>Colocation attributes ({@code _class}, entries {@code loc:@NAME}) name nodes as the function body names them,
+ * or by names that vanish when inlined (arguments, the traced graph's captures, call nodes): TF refuses to import a
+ * node colocated with an unknown node, so entries naming a body node are renamed like it and the others dropped.
  */
 final class FunctionInliner {
     private static final Set<String> CALLS = Set.of("StatefulPartitionedCall", "PartitionedCall");
+    private static final String COLOCATION = "_class";
+    private static final String LOCATION = "loc:@";
 
     private final Map<String, FunctionDef> functions = new HashMap<>();
     private final Map<String, OpDef> ops = new HashMap<>();
@@ -62,7 +68,9 @@ final class FunctionInliner {
             }
         }
         GraphDef.Builder builder = graph.toBuilder().clearNode();
-        inliner.flat.forEach(builder::addNode);
+        Set<String> names = new java.util.HashSet<>();
+        inliner.flat.forEach(n -> names.add(n.getName()));
+        inliner.flat.forEach(n -> builder.addNode(colocatedWithExisting(n, names)));
         return new Result(builder.build(), outputs);
     }
 
@@ -102,6 +110,7 @@ final class FunctionInliner {
                 nestedOutputs.put(node.getName(), call(node, name, data, ctrl));
             } else {
                 NodeDef.Builder copy = node.toBuilder().setName(name).clearInput().setDevice("");
+                renameColocation(copy, prefix, body);
                 data.forEach(copy::addInput);
                 new LinkedHashSet<>(ctrl).forEach(copy::addInput);
                 flat.add(copy.build());
@@ -113,6 +122,47 @@ final class FunctionInliner {
             returns.add(resolve(ret, prefix, bindings, body, nestedOutputs));
         }
         return returns;
+    }
+
+    /** Colocation with a body node becomes colocation with its flat name; a nested call is no node once inlined. */
+    private static void renameColocation(NodeDef.Builder copy, String prefix, Map<String, NodeDef> body) {
+        AttrValue colocation = copy.getAttrMap().get(COLOCATION);
+        if (colocation == null) {
+            return;
+        }
+        AttrValue.ListValue.Builder renamed = AttrValue.ListValue.newBuilder();
+        for (com.google.protobuf.ByteString entry : colocation.getList().getSList()) {
+            String text = entry.toStringUtf8();
+            NodeDef target = text.startsWith(LOCATION) ? body.get(text.substring(LOCATION.length())) : null;
+            if (target != null && !CALLS.contains(target.getOp())) {
+                text = LOCATION + prefix + "/" + target.getName();
+            }
+            renamed.addS(com.google.protobuf.ByteString.copyFromUtf8(text));
+        }
+        copy.putAttr(COLOCATION, colocation.toBuilder().setList(renamed).build());
+    }
+
+    /** The node without the colocation entries that name no node of the flat graph (the attribute when none is left). */
+    private static NodeDef colocatedWithExisting(NodeDef node, Set<String> names) {
+        AttrValue colocation = node.getAttrMap().get(COLOCATION);
+        if (colocation == null) {
+            return node;
+        }
+        List<com.google.protobuf.ByteString> kept = colocation.getList().getSList().stream()
+                .filter(e -> !e.toStringUtf8().startsWith(LOCATION)
+                        || names.contains(e.toStringUtf8().substring(LOCATION.length())))
+                .toList();
+        if (kept.size() == colocation.getList().getSCount()) {
+            return node;
+        }
+        NodeDef.Builder copy = node.toBuilder();
+        if (kept.isEmpty()) {
+            copy.removeAttr(COLOCATION);
+        } else {
+            copy.putAttr(COLOCATION, colocation.toBuilder().setList(colocation.getList().toBuilder().clearS()
+                    .addAllS(kept)).build());
+        }
+        return copy.build();
     }
 
     private List<String> controlOn(String prefix, String node, Map<String, List<String>> nestedOutputs) {

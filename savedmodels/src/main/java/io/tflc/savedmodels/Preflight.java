@@ -25,8 +25,6 @@ public final class Preflight {
             "FusedBatchNormV2", "re-export the model with FusedBatchNormV3 (TF ≥ 1.15), which has a gradient",
             "Round", "a rounding op in the forward pass has no gradient; remove it or register a straight-through "
                     + "gradient with TensorFlow.registerCustomGradient",
-            "ResourceGather", "embedding lookups on resource variables have no graph gradient in TF Java; "
-                    + "compress other layers or register a gradient",
             "While", "loops cannot be differentiated in TF Java graphs",
             "If", "conditionals cannot be differentiated in TF Java graphs");
 

@@ -83,6 +83,7 @@ public final class TrainableModel implements AutoCloseable {
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
                           Output<TFloat32> targets, Serving serving) {
+        ResourceGatherGradient.register();
         this.graph = graph;
         this.serving = serving;
         this.session = session;
@@ -251,6 +252,10 @@ public final class TrainableModel implements AutoCloseable {
                             trainable &= !isMovingStatistic(user, read);
                         }
                     }
+                } else if (read.type().equals("ResourceGather") && seen.contains(read.name())) {
+                    // An embedding table: the lookup reads the resource itself, with no ReadVariableOp between.
+                    layer = read.type();
+                    consumer = read.name();
                 }
             }
             found.add(new ModelWeight(handle.name(), handle.attributes().getAttrShape("shape"), handle.output(0),
