@@ -57,6 +57,16 @@ public final class TrainableModel implements AutoCloseable {
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
                           Output<TFloat32> targets) {
+        this(graph, session, owner, input, logits, output, inputName, outputName, targets, Set.of());
+    }
+
+    /**
+     * @param nonTrainable variables the model's source marks as not trainable ({@link Trainability}): their weights
+     *     are read by the forward pass but never trained nor compressed
+     */
+    public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
+                          Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
+                          Output<TFloat32> targets, Set<String> nonTrainable) {
         this.graph = graph;
         this.session = session;
         this.owner = owner;
@@ -67,7 +77,7 @@ public final class TrainableModel implements AutoCloseable {
         this.outputName = outputName;
         this.targets = targets != null ? targets : Ops.create(graph).withSubScope("tflc").withName("targets")
                 .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1))).output();
-        this.weights = discoverWeights(logits, input);
+        this.weights = discoverWeights(logits, input, nonTrainable);
         if (weights.isEmpty()) {
             throw new IllegalArgumentException("the logits " + logits.op().name() + " depend on no resource variable"
                     + " (VarHandleOp): nothing to train or compress");
@@ -174,7 +184,8 @@ public final class TrainableModel implements AutoCloseable {
      * VarHandleOps reachable backwards from the logits, in order of discovery, with their consumers; the walk stops
      * at the input (what computes the input, e.g. data held in the graph, is not the model).
      */
-    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits, Output<TFloat32> input) {
+    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits, Output<TFloat32> input,
+                                                     Set<String> nonTrainable) {
         List<ModelWeight> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Deque<GraphOperation> pending = new ArrayDeque<>();
@@ -196,7 +207,7 @@ public final class TrainableModel implements AutoCloseable {
         for (GraphOperation handle : handles) {
             String layer = "?";
             String consumer = "?";
-            boolean trainable = true;
+            boolean trainable = !nonTrainable.contains(handle.name());
             for (GraphOperation read : handle.consumers()) {
                 if (read.type().equals("ReadVariableOp") && seen.contains(read.name())) {
                     for (GraphOperation user : read.consumers()) {
