@@ -85,8 +85,8 @@ public final class InspectCommand implements Callable<Integer> {
                 long f = Flops.perExample(model, w);
                 parameters += w.size();
                 flops += f;
-                System.out.printf(Locale.ROOT, "  %-28s %-16s %,12d  %-22s %,14d%n", w.name(), w.shape(), w.size(),
-                        w.layer(), f);
+                System.out.printf(Locale.ROOT, "  %-28s %-16s %,12d  %-22s %,14d%s%n", w.name(), w.shape(), w.size(),
+                        w.layer(), f, w.trainable() ? "" : "  not trainable: never compressed");
             }
             System.out.printf(Locale.ROOT, "  total: %,d parameters, %,d FLOPs per example%n", parameters, flops);
             List<Preflight.Problem> problems = Preflight.missingGradients(model);

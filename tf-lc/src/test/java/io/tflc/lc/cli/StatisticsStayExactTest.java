@@ -33,6 +33,12 @@ class StatisticsStayExactTest {
     @Test
     void tf1NormalizationStatistics(@TempDir Path dir) throws Exception {
         NormalizedModel.write(dir.resolve("model"));
+        CliRun inspected = CliRun.of(new InspectCommand(), dir.resolve("model").toString());
+        assertEquals(0, inspected.status(), inspected.all());
+        assertTrue(inspected.output().lines().anyMatch(l -> l.contains("normalization/variance")
+                && l.endsWith("not trainable: never compressed")), inspected.all());
+        assertTrue(inspected.output().lines().noneMatch(l -> l.contains("dense/kernel")
+                && l.contains("not trainable")), inspected.all());
         StringBuilder csv = new StringBuilder("a,b,c,d,label\n");
         Random random = new Random(5);
         for (int i = 0; i < 96; i++) {
