@@ -75,7 +75,7 @@ public final class BatchNormFolding {
             return decisions.stream().filter(d -> !d.folded()).toList();
         }
 
-        /** One line for a run's output, e.g. {@code folded 8 of 9 BatchNorm nodes into their layers; left alone: …}. */
+        /** One line for a run's output: how many were folded, and each one left alone with its reason. */
         public String summary() {
             String line = "fold_batch_norm: folded " + folded().size() + " of " + decisions.size()
                     + " BatchNorm nodes into their layers";
@@ -106,12 +106,12 @@ public final class BatchNormFolding {
             if (!NORMS.contains(node.getOp())) {
                 continue;
             }
-            Object found = foldOf(node, nodes, weights, model);
-            if (found instanceof Fold fold) {
+            try {
+                Fold fold = foldOf(node, nodes, weights, model);
                 folds.add(fold);
                 decisions.add(new Decision(node.getName(), fold.layer(), null));
-            } else {
-                decisions.add(new Decision(node.getName(), null, (String) found));
+            } catch (Unfoldable e) {
+                decisions.add(new Decision(node.getName(), null, e.getMessage()));
             }
         }
 
@@ -158,19 +158,21 @@ public final class BatchNormFolding {
         }
     }
 
-    /** The fold of BatchNorm {@code norm}, or the reason (a String) it cannot be folded. */
-    private static Object foldOf(NodeDef norm, Nodes nodes, Set<String> weights, TrainableModel model) {
+    /** The fold of BatchNorm {@code norm}; {@link Unfoldable} says why there is none. */
+    private static Fold foldOf(NodeDef norm, Nodes nodes, Set<String> weights, TrainableModel model)
+            throws Unfoldable {
         if (norm.containsAttr("is_training") && norm.getAttrOrThrow("is_training").getB()) {
-            return "training mode (is_training true): it normalizes with the batch's statistics";
+            throw new Unfoldable("training mode (is_training true): it normalizes with the batch's statistics");
         }
         if (norm.containsAttr("data_format") && !norm.getAttrOrThrow("data_format").getS().toStringUtf8()
                 .equals("NHWC")) {
-            return "data_format " + norm.getAttrOrThrow("data_format").getS().toStringUtf8() + ": only NHWC is folded";
+            throw new Unfoldable("data_format " + norm.getAttrOrThrow("data_format").getS().toStringUtf8()
+                    + ": only NHWC is folded");
         }
         for (int k = 1; k <= 5; k++) {
             List<String> users = nodes.consumers(norm.getName() + ":" + k);
             if (!users.isEmpty()) {
-                return "its output " + k + " (a batch statistic) is used by " + users.get(0);
+                throw new Unfoldable("its output " + k + " (a batch statistic) is used by " + users.get(0));
             }
         }
         String bias = null;
@@ -180,67 +182,70 @@ public final class BatchNormFolding {
         while (current != null && !LAYERS.contains(current.getOp())) {
             List<String> users = nodes.consumers(current.getName() + ":0");
             if (users.size() != 1) {
-                return "the output of " + current.getName() + " is also used by " + other(users, after);
+                throw new Unfoldable("the output of " + current.getName() + " is also used by "
+                        + other(users, after));
             }
             if (current.getOp().equals("BiasAdd") && biasAdd == null) {
                 if (current.containsAttr("data_format") && !current.getAttrOrThrow("data_format").getS()
                         .toStringUtf8().equals("NHWC")) {
-                    return current.getName() + " is not NHWC";
+                    throw new Unfoldable(current.getName() + " is not NHWC");
                 }
                 biasAdd = current;
             } else if (!current.getOp().equals("Identity") && !(current.getOp().equals("Reshape")
                     && keepsLastAxis(model.graph(), current.getName()))) {
-                return "it follows " + current.getName() + " (" + current.getOp() + "), not a Conv2D, "
-                        + "DepthwiseConv2dNative or MatMul (through its BiasAdd)";
+                throw new Unfoldable("it follows " + current.getName() + " (" + current.getOp() + "), not a Conv2D, "
+                        + "DepthwiseConv2dNative or MatMul (through its BiasAdd)");
             }
             after = current.getName();
             current = nodes.producer(current.getInput(0));
         }
         if (current == null) {
-            return "no layer before it";
+            throw new Unfoldable("no layer before it");
         }
         NodeDef layer = current;
         List<String> layerUsers = nodes.consumers(layer.getName() + ":0");
         if (layerUsers.size() != 1) {
-            return "the output of " + layer.getName() + " is also used by " + other(layerUsers, after);
+            throw new Unfoldable("the output of " + layer.getName() + " is also used by "
+                    + other(layerUsers, after));
         }
         if (layer.getOp().equals("MatMul") && layer.getAttrOrThrow("transpose_b").getB()) {
-            return layer.getName() + " multiplies by a transposed kernel (transpose_b)";
+            throw new Unfoldable(layer.getName() + " multiplies by a transposed kernel (transpose_b)");
         }
         if (layer.containsAttr("data_format") && !layer.getAttrOrThrow("data_format").getS().toStringUtf8()
                 .equals("NHWC")) {
-            return layer.getName() + " is not NHWC";
+            throw new Unfoldable(layer.getName() + " is not NHWC");
         }
         String kernel = nodes.variableRead(layer.getInput(1));
         if (kernel == null || !weights.contains(kernel)) {
-            return "the kernel of " + layer.getName() + " is not a variable of the model";
+            throw new Unfoldable("the kernel of " + layer.getName() + " is not a variable of the model");
         }
         List<String> kernelUsers = nodes.users(kernel);
         if (!kernelUsers.equals(List.of(layer.getName()))) {
-            return "its kernel " + kernel + " is shared with " + other(kernelUsers, layer.getName());
+            throw new Unfoldable("its kernel " + kernel + " is shared with " + other(kernelUsers, layer.getName()));
         }
         if (biasAdd != null) {
             bias = nodes.variableRead(biasAdd.getInput(1));
             if (bias == null || !weights.contains(bias)) {
-                return "the bias of " + biasAdd.getName() + " is not a variable of the model";
+                throw new Unfoldable("the bias of " + biasAdd.getName() + " is not a variable of the model");
             }
             List<String> biasUsers = nodes.users(bias);
             if (!biasUsers.equals(List.of(biasAdd.getName()))) {
-                return "its bias " + bias + " is shared with " + other(biasUsers, biasAdd.getName());
+                throw new Unfoldable("its bias " + bias + " is shared with " + other(biasUsers, biasAdd.getName()));
             }
         }
         float[][] parameters;
         try {
             parameters = fetch(model.session(), norm.getInputList().subList(1, 5));
         } catch (TensorFlowException e) {
-            return "its scale, offset, mean and variance are not constants of the model (" + firstLine(e.getMessage())
-                    + ")";
+            throw new Unfoldable("its scale, offset, mean and variance are not constants of the model ("
+                    + firstLine(e.getMessage()) + ")");
         }
         Shape layerShape = model.graph().operation(layer.getName()).output(0).shape();
         long channels = layerShape.size(layerShape.numDimensions() - 1);
         for (float[] p : parameters) {
             if (p.length != channels) {
-                return "it normalizes " + p.length + " channels but " + layer.getName() + " has " + channels;
+                throw new Unfoldable("it normalizes " + p.length + " channels but " + layer.getName() + " has "
+                        + channels);
             }
         }
         float epsilon = norm.containsAttr("epsilon") ? norm.getAttrOrThrow("epsilon").getF() : 1e-4f;
@@ -379,6 +384,13 @@ public final class BatchNormFolding {
 
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    /** Why a BatchNorm stays as it is. */
+    private static final class Unfoldable extends Exception {
+        Unfoldable(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /** The nodes of a graph by name, and who consumes each tensor (data inputs only). */
