@@ -84,7 +84,7 @@ public final class ModelExporter {
         Set<String> compressed = new HashSet<>();
         tasks.forEach(t -> compressed.addAll(t.weights()));
         List<String> served = new ArrayList<>(List.of(model.output().op().name()));
-        model.serving().otherOutputs().values().forEach(o -> served.add(o.op().name()));
+        model.declared().otherOutputs().values().forEach(o -> served.add(o.op().name()));
         GraphDef.Builder rewritten = SavedModelWriter.prune(model.graph().toGraphDef(), served.toArray(String[]::new))
                 .toBuilder();
         List<Factoring.Factor> factors = new ArrayList<>();
@@ -146,7 +146,7 @@ public final class ModelExporter {
 
             Map<String, Output<?>> outputs = new java.util.LinkedHashMap<>();
             outputs.put(model.outputName(), graph.outputOrThrow(name(model.output())));
-            model.serving().otherOutputs().forEach((key, o) -> outputs.put(key, graph.outputOrThrow(name(o))));
+            model.declared().otherOutputs().forEach((key, o) -> outputs.put(key, graph.outputOrThrow(name(o))));
             SavedModelWriter.write(session, saved, model.inputName(), graph.outputOrThrow(name(model.input())),
                     outputs, init == null ? null : INIT, target,
                     force);

@@ -12,8 +12,8 @@ import org.tensorflow.ndarray.Shape;
  * @param handle the VarHandleOp's output (the resource; gradients are taken with respect to it)
  * @param layer the kind of layer that consumes it, e.g. {@code MatMul}, {@code BiasAdd}, {@code Conv2D}
  * @param consumer the name of the op that consumes its value
- * @param trainable false for state that the forward pass reads but training must not change: BatchNorm moving
- *     mean and variance
+ * @param trainable false for state that the forward pass reads but training must not change: what the SavedModel
+ *     marks as not trainable ({@link Trainability}), and BatchNorm moving mean and variance
  */
 public record ModelWeight(String name, Shape shape, Output<?> handle, String layer, String consumer,
                           boolean trainable) {

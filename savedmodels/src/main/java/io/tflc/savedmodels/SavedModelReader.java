@@ -42,7 +42,8 @@ import org.tensorflow.types.TString;
  *       above 1e-5 (relative to the output's size) is an error.</li>
  * </ol>
  * Before any of this, {@link OpScan} checks every op of the model (nothing runs on a model it refuses).
- * The logits are the output itself, or the input of a final Softmax or Sigmoid (through Identity ops).
+ * The logits are the output itself, or the input of a final Softmax or Sigmoid (through Identity ops). Variables the
+ * SavedModel marks as not trainable ({@link Trainability}) are weights that are never trained nor compressed.
  */
 public final class SavedModelReader {
     private static final Set<String> CALLS = Set.of("StatefulPartitionedCall", "PartitionedCall");
@@ -138,7 +139,8 @@ public final class SavedModelReader {
             Map<String, Output<?>> others = new java.util.LinkedHashMap<>();
             otherOutputs.forEach((key, name) -> others.put(key, graph.outputOrThrow(name)));
             TrainableModel model = new TrainableModel(graph, session, null, input, logitsOf(output), output, inputKey,
-                    outputKey, null, new TrainableModel.Serving(others, relaxed ? 0 : batch));
+                    outputKey, null, new TrainableModel.Declared(others, relaxed ? 0 : batch,
+                    Trainability.nonTrainable(meta)));
             checkRestoredShapes(model, dir);
             verify(model, dir, inputTensor, outputTensor, batch);
             if (relaxed) {

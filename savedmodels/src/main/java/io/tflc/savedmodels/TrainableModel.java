@@ -36,7 +36,7 @@ public final class TrainableModel implements AutoCloseable {
     private final String inputName;
     private final String outputName;
     private final Output<TFloat32> targets;
-    private final Serving serving;
+    private final Declared declared;
     private final List<ModelWeight> weights;
     private final WeightAccess access;
 
@@ -59,33 +59,48 @@ public final class TrainableModel implements AutoCloseable {
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
                           Output<TFloat32> targets) {
-        this(graph, session, owner, input, logits, output, inputName, outputName, targets, Serving.PLAIN);
+        this(graph, session, owner, input, logits, output, inputName, outputName, targets, Declared.NOTHING);
     }
 
     /**
-     * What a model serves beyond its one output, as read from its SavedModel's signature.
+     * What a model's SavedModel declares beyond its graph's one output.
      *
      * @param otherOutputs the signature's other outputs (e.g. {@code classes} next to {@code probabilities}), by
      *     signature name: exported with the model so that its signature stays the same
      * @param fixedBatch the one batch size the graph takes (a TF1 graph with a fixed batch dimension that could not
      *     be relaxed), or 0 for any
+     * @param nonTrainable variables the SavedModel marks as not trainable ({@link Trainability}): their weights are
+     *     read by the forward pass but never trained nor compressed
      */
-    public record Serving(Map<String, Output<?>> otherOutputs, int fixedBatch) {
-        /** One output, any batch size. */
-        public static final Serving PLAIN = new Serving(Map.of(), 0);
+    public record Declared(Map<String, Output<?>> otherOutputs, int fixedBatch, Set<String> nonTrainable) {
+        /** Nothing declared: one output, any batch size, trainability from the graph alone. */
+        public static final Declared NOTHING = new Declared(Map.of(), 0, Set.of());
 
-        public Serving {
+        public Declared {
             otherOutputs = Map.copyOf(otherOutputs);
+            nonTrainable = Set.copyOf(nonTrainable);
+        }
+
+        /** The same declarations for a copy of the model in {@code graph} (its other outputs found by name). */
+        public Declared in(Graph graph) {
+            Map<String, Output<?>> outputs = new java.util.LinkedHashMap<>();
+            otherOutputs.forEach((key, o) -> outputs.put(key, graph.outputOrThrow(o.op().name() + ":" + o.index())));
+            return new Declared(outputs, fixedBatch, nonTrainable);
+        }
+
+        /** The ops the other outputs are made by, to keep when the graph is pruned. */
+        public List<String> outputOps() {
+            return otherOutputs.values().stream().map(o -> o.op().name()).toList();
         }
     }
 
-    /** @param serving the signature's other outputs and the graph's fixed batch size, if any */
+    /** @param declared what the model's SavedModel declares beyond its graph */
     public TrainableModel(Graph graph, Session session, AutoCloseable owner, Output<TFloat32> input,
                           Output<TFloat32> logits, Output<TFloat32> output, String inputName, String outputName,
-                          Output<TFloat32> targets, Serving serving) {
+                          Output<TFloat32> targets, Declared declared) {
         ResourceGatherGradient.register();
         this.graph = graph;
-        this.serving = serving;
+        this.declared = declared;
         this.session = session;
         this.owner = owner;
         this.input = input;
@@ -95,7 +110,7 @@ public final class TrainableModel implements AutoCloseable {
         this.outputName = outputName;
         this.targets = targets != null ? targets : Ops.create(graph).withSubScope("tflc").withName("targets")
                 .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1))).output();
-        this.weights = discoverWeights(logits, input);
+        this.weights = discoverWeights(logits, input, declared.nonTrainable());
         if (weights.isEmpty()) {
             throw new IllegalArgumentException("the logits " + logits.op().name() + " depend on no resource variable"
                     + " (VarHandleOp): nothing to train or compress");
@@ -135,9 +150,9 @@ public final class TrainableModel implements AutoCloseable {
         return outputName;
     }
 
-    /** The signature's other outputs and the graph's fixed batch size, if any. */
-    public Serving serving() {
-        return serving;
+    /** What the model's SavedModel declares beyond its graph (other outputs, a fixed batch, trainability). */
+    public Declared declared() {
+        return declared;
     }
 
     /**
@@ -145,9 +160,9 @@ public final class TrainableModel implements AutoCloseable {
      * feed batches of any size, the last one shorter.
      */
     public void requireAnyBatchSize(String purpose) {
-        if (serving.fixedBatch() > 0) {
-            throw new IllegalArgumentException("this model's graph takes batches of exactly " + serving.fixedBatch()
-                    + " examples (the size is built into the graph, e.g. a Reshape to [" + serving.fixedBatch()
+        if (declared.fixedBatch() > 0) {
+            throw new IllegalArgumentException("this model's graph takes batches of exactly " + declared.fixedBatch()
+                    + " examples (the size is built into the graph, e.g. a Reshape to [" + declared.fixedBatch()
                     + ", …]), and tf-lc cannot " + purpose + " it yet: it can be inspected and exported only. Export "
                     + "it again with a free batch dimension (None in TF1's placeholder, -1 in reshapes)");
         }
@@ -220,7 +235,8 @@ public final class TrainableModel implements AutoCloseable {
      * VarHandleOps reachable backwards from the logits, in order of discovery, with their consumers; the walk stops
      * at the input (what computes the input, e.g. data held in the graph, is not the model).
      */
-    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits, Output<TFloat32> input) {
+    private static List<ModelWeight> discoverWeights(Output<TFloat32> logits, Output<TFloat32> input,
+                                                     Set<String> nonTrainable) {
         List<ModelWeight> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Deque<GraphOperation> pending = new ArrayDeque<>();
@@ -242,7 +258,7 @@ public final class TrainableModel implements AutoCloseable {
         for (GraphOperation handle : handles) {
             String layer = "?";
             String consumer = "?";
-            boolean trainable = true;
+            boolean trainable = !nonTrainable.contains(handle.name());
             for (GraphOperation read : handle.consumers()) {
                 if (read.type().equals("ReadVariableOp") && seen.contains(read.name())) {
                     for (GraphOperation user : read.consumers()) {

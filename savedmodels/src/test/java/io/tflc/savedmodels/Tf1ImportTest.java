@@ -43,8 +43,8 @@ class Tf1ImportTest {
             }
             assertTrue(types.contains("FusedBatchNormV3"), "v1 BatchNorm upgraded to V3");
             assertEquals("probabilities", model.outputName(), "the one float output is trained");
-            assertEquals(Set.of("classes"), model.serving().otherOutputs().keySet());
-            assertEquals(0, model.serving().fixedBatch(), "the batch dimension is relaxed");
+            assertEquals(Set.of("classes"), model.declared().otherOutputs().keySet());
+            assertEquals(0, model.declared().fixedBatch(), "the batch dimension is relaxed");
 
             // The weights are the checkpoint's (restored by the model's own saver through the rewritten assigns).
             float[] kernel = model.access().read(List.of("conv_kernel")).get("conv_kernel");
@@ -118,7 +118,7 @@ class Tf1ImportTest {
     void aGraphWithItsBatchBuiltInKeepsItsFixedBatch(@TempDir Path dir) {
         Path saved = Tf1Models.write(dir.resolve("tf1"), BATCH, EXAMPLE, 3, false, 4);
         try (TrainableModel model = SavedModelReader.read(saved, "serving_default", null, null)) {
-            assertEquals(BATCH, model.serving().fixedBatch());
+            assertEquals(BATCH, model.declared().fixedBatch());
             assertEquals(BATCH, model.input().shape().size(0));
             assertEquals(BATCH * 3, run(model, inputs(BATCH), BATCH).length);
         }

@@ -92,6 +92,11 @@ public final class CompressCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "the output folder")
         Path out;
 
+        @Option(names = "--fold-batch-norm", description = "fold inference-mode BatchNorm into the convolution or "
+                + "dense layer before it first, so that the compressed weights are the ones that run (plans: "
+                + "\"fold_batch_norm\": true)")
+        boolean foldBatchNorm;
+
         JsonObject plan() {
             JsonObject plan = new JsonObject();
             JsonObject m = new JsonObject();
@@ -135,6 +140,9 @@ public final class CompressCommand implements Callable<Integer> {
             }
             plan.addProperty("seed", seed);
             plan.addProperty("output", out.toAbsolutePath().toString());
+            if (foldBatchNorm) {
+                plan.addProperty("fold_batch_norm", true);
+            }
             return plan;
         }
     }

@@ -18,6 +18,7 @@ import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.report.TensorBoardListener;
+import io.tflc.savedmodels.BatchNormFolding;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.OutputFolder;
@@ -34,9 +35,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a plan: loads the model and the data, resolves the tasks, runs LC, and writes to the plan's output folder
- * {@code report.json}, {@code report.md}, {@code report.png}, {@code tensorboard/} (event files) and {@code model/},
- * the compressed SavedModel (Θ's storage in its checkpoint, decoded at load; the original signature).
+ * Runs a plan: loads the model (folding its BatchNorm when the plan says so) and the data, resolves the tasks, runs
+ * LC, and writes to the plan's output folder {@code report.json}, {@code report.md}, {@code report.png},
+ * {@code tensorboard/} (event files) and {@code model/}, the compressed SavedModel (Θ's storage in its checkpoint, decoded at load; the original signature).
  */
 public final class CompressJob {
     private CompressJob() {
@@ -79,8 +80,10 @@ public final class CompressJob {
         if (options.force()) {
             folder.delete(RUN_FILES);
         }
-        try (TrainableModel loaded = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
-                plan.model().input(), plan.model().output(), options.trust())) {
+        try (TrainableModel read = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
+                plan.model().input(), plan.model().output(), options.trust());
+             TrainableModel folded = plan.foldBatchNorm() ? foldBatchNorm(read) : null) {
+            TrainableModel loaded = folded != null ? folded : read;
             Objective objective = Objectives.resolve(plan.loss().name(), loaded, plan.loss().temperature());
             if (plan.data().stream()) {
                 return streamed(plan, loaded, objective, fingerprint, title, options, listener);
@@ -169,6 +172,13 @@ public final class CompressJob {
         Plan.Data d = plan.data();
         return d.source() != null ? d.source() + (d.splitTrain() > 0 ? (train ? ", first " : ", after the first ")
                 + d.splitTrain() + " of a seeded split" : "") : train ? d.train() : d.test();
+    }
+
+    /** The model with its BatchNorm folded into the layers before them ({@link BatchNormFolding}); says what it did. */
+    private static TrainableModel foldBatchNorm(TrainableModel model) {
+        BatchNormFolding.Result result = BatchNormFolding.fold(model);
+        System.out.println(result.summary());
+        return result.model();
     }
 
     /** Structured pruning before LC, as the plan's {@code prune} says; prints what it did. */

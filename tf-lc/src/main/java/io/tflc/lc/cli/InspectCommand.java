@@ -76,9 +76,9 @@ public final class InspectCommand implements Callable<Integer> {
         }
         try (TrainableModel model = SavedModelReader.read(dir, signature, input, output, trust.trust())) {
             System.out.printf(Locale.ROOT, "%ntrains output %s%s%s%n", model.outputName(),
-                    model.serving().otherOutputs().isEmpty() ? ""
-                            : "; also serves " + String.join(", ", model.serving().otherOutputs().keySet()),
-                    model.serving().fixedBatch() > 0 ? "; takes batches of exactly " + model.serving().fixedBatch()
+                    model.declared().otherOutputs().isEmpty() ? ""
+                            : "; also serves " + String.join(", ", model.declared().otherOutputs().keySet()),
+                    model.declared().fixedBatch() > 0 ? "; takes batches of exactly " + model.declared().fixedBatch()
                             + " examples only (inspect and export, no training)" : "");
             System.out.printf(Locale.ROOT, "weights (signature %s, logits %s):%n", signature,
                     model.logits().op().name());
@@ -90,8 +90,8 @@ public final class InspectCommand implements Callable<Integer> {
                 long f = Flops.perExample(model, w);
                 parameters += w.size();
                 flops += f;
-                System.out.printf(Locale.ROOT, "  %-28s %-16s %,12d  %-22s %,14d%n", w.name(), w.shape(), w.size(),
-                        w.layer(), f);
+                System.out.printf(Locale.ROOT, "  %-28s %-16s %,12d  %-22s %,14d%s%n", w.name(), w.shape(), w.size(),
+                        w.layer(), f, w.trainable() ? "" : "  not trainable: never compressed");
             }
             System.out.printf(Locale.ROOT, "  total: %,d parameters, %,d FLOPs per example%n", parameters, flops);
             List<Preflight.Problem> problems = Preflight.missingGradients(model);

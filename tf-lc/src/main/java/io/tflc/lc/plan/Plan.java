@@ -18,9 +18,11 @@ import java.util.List;
  * @param tasks what to compress and how
  * @param seed seeds minibatch shuffling (and so, with the same plan, the whole run)
  * @param output the folder the run writes its report and compressed model to
+ * @param foldBatchNorm fold inference-mode BatchNorm into the layers before it as soon as the model is loaded, so
+ *     that the weights compressed are the ones that run ({@link io.tflc.savedmodels.BatchNormFolding})
  */
 public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
-                   LStepSettings lStep, long seed, Path output) {
+                   LStepSettings lStep, long seed, Path output, boolean foldBatchNorm) {
 
     /** μ0 = 0.01 growing ×1.3 for 30 steps: what the shipped Keras plans use. */
     public static final MuSchedule DEFAULT_SCHEDULE = new MuSchedule(0.01, 1.3, 30);
@@ -50,9 +52,15 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
         tasks = List.copyOf(tasks);
     }
 
+    /** A plan that keeps BatchNorm as it is. */
+    public Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
+                LStepSettings lStep, long seed, Path output) {
+        this(model, data, loss, prune, tasks, schedule, lStep, seed, output, false);
+    }
+
     /** The same plan writing to another folder. */
     public Plan withOutput(Path folder) {
-        return new Plan(model, data, loss, prune, tasks, schedule, lStep, seed, folder);
+        return new Plan(model, data, loss, prune, tasks, schedule, lStep, seed, folder, foldBatchNorm);
     }
 
     /**

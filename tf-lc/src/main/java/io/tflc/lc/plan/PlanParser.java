@@ -248,7 +248,8 @@ public final class PlanParser {
 
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
+        boolean foldBatchNorm = plan.bool("fold_batch_norm", false);
         plan.finish();
-        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output);
+        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output, foldBatchNorm);
     }
 }

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * A task as a plan states it, before it meets a model: weight selectors (exact names, or {@code re:} regular
- * expressions that must match a whole name), a view, and a compression. With the {@code concatenated} view all
+ * expressions that must match a whole name; they pick trainable weights only, and naming a weight that is not
+ * trainable is an error), a view, and a compression. With the {@code concatenated} view all
  * matched weights form one task; with the other views each matched weight is a task of its own.
  */
 public record TaskSpec(String name, List<String> selectors, String view, Compression compression,
@@ -32,7 +33,8 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
     /** The tasks this spec makes on {@code model}, or a {@link PlanException} naming what does not fit. */
     public List<Task> resolve(TrainableModel model) {
         Set<String> matched = new LinkedHashSet<>();
-        String existing = model.weights().stream().map(ModelWeight::name).collect(Collectors.joining(", "));
+        String existing = model.trainableWeights().stream().map(ModelWeight::name)
+                .collect(Collectors.joining(", "));
         for (String selector : selectors) {
             List<String> hits = new ArrayList<>();
             if (selector.startsWith("re:")) {
@@ -43,14 +45,21 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
                     throw new PlanException("task " + name + ": bad regular expression " + selector + ": "
                             + e.getDescription());
                 }
-                model.weights().stream().map(ModelWeight::name).filter(n -> pattern.matcher(n).matches())
+                // Statistics are never compressed: a pattern takes the trainable weights it matches.
+                model.trainableWeights().stream().map(ModelWeight::name).filter(n -> pattern.matcher(n).matches())
                         .forEach(hits::add);
             } else if (model.weights().stream().anyMatch(w -> w.name().equals(selector))) {
+                if (!model.weight(selector).trainable()) {
+                    throw new PlanException("task " + name + ": weight " + selector + " is not trainable (statistics "
+                            + "the model reads but training never changes, e.g. BatchNorm moving mean/variance or a "
+                            + "Normalization layer's mean/variance): it is never compressed; remove it from the task. "
+                            + "Trainable weights: " + existing);
+                }
                 hits.add(selector);
             }
             if (hits.isEmpty()) {
-                throw new PlanException("task " + name + ": no weight matches '" + selector + "'; the model's weights: "
-                        + existing);
+                throw new PlanException("task " + name + ": no trainable weight matches '" + selector + "'; the "
+                        + "model's trainable weights: " + existing);
             }
             matched.addAll(hits);
         }

@@ -12,6 +12,7 @@ import io.tflc.savedmodels.Flops;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.SavedModelWriter;
 import io.tflc.savedmodels.TrainableModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -262,7 +263,9 @@ public final class StructuredPruner {
 
     /** The inference graph with new variable shapes and flatten widths, in a new session, with the new values. */
     private TrainableModel rebuild(Map<String, long[]> shapes, Map<String, float[]> values, Map<String, Long> flattens) {
-        GraphDef.Builder def = SavedModelWriter.prune(model.graph().toGraphDef(), model.output().op().name())
+        List<String> served = new ArrayList<>(List.of(model.output().op().name()));
+        served.addAll(model.declared().outputOps());
+        GraphDef.Builder def = SavedModelWriter.prune(model.graph().toGraphDef(), served.toArray(String[]::new))
                 .toBuilder();
         Map<String, String> reshapeShapes = new HashMap<>();
         for (NodeDef node : def.getNodeList()) {
@@ -303,7 +306,7 @@ public final class StructuredPruner {
                     (org.tensorflow.Output<TFloat32>) graph.outputOrThrow(name(model.input())),
                     (org.tensorflow.Output<TFloat32>) graph.outputOrThrow(name(model.logits())),
                     (org.tensorflow.Output<TFloat32>) graph.outputOrThrow(name(model.output())), model.inputName(),
-                    model.outputName());
+                    model.outputName(), null, model.declared().in(graph));
             Map<String, float[]> assign = new LinkedHashMap<>();
             for (ModelWeight w : pruned.weights()) {
                 assign.put(w.name(), values.get(w.name()));

@@ -1,6 +1,7 @@
 package io.tflc.lc.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
@@ -95,6 +97,36 @@ class PlanParserTest {
         try (TrainableModel model = mlp()) {
             PlanException e = assertThrows(PlanException.class, () -> plan.tasks().get(0).resolve(model));
             assertTrue(e.getMessage().contains("dense/kernel") && e.getMessage().contains("as_is"), e.getMessage());
+        }
+    }
+
+    @Test
+    void foldBatchNormIsAnOptionOffByDefault() {
+        assertFalse(parse(PLAN).foldBatchNorm());
+        assertTrue(parse(PLAN.replace("\"seed\": 3,", "\"seed\": 3, \"fold_batch_norm\": true,")).foldBatchNorm());
+        assertTrue(parse(PLAN.replace("\"seed\": 3,", "\"seed\": 3, \"fold_batch_norm\": true,"))
+                .withOutput(Path.of("/elsewhere")).foldBatchNorm());
+    }
+
+    /** Issue 15, item 7: statistics are never compressed: patterns skip them, naming one is an error. */
+    @Test
+    void statisticsAreNeverCompressed() {
+        LayerGraph layers = new LayerGraph(new Graph(), 1);
+        Placeholder<TFloat32> input = layers.input(6, 6, 1);
+        Operand<TFloat32> x = layers.batchNorm("batch_normalization", layers.conv2d("conv2d", input, 2, 3, false));
+        try (TrainableModel model = layers.build(input, layers.dense("dense", layers.flatten(x), 3, false))) {
+            Plan everything = parse(PLAN.replace("\"weights\": \"re:dense.*/kernel\"",
+                    "\"weights\": \"re:.*\", \"view\": \"concatenated\""));
+            assertEquals(List.of("batch_normalization/beta", "batch_normalization/gamma", "conv2d/bias",
+                    "conv2d/kernel", "dense/bias", "dense/kernel"),
+                    everything.tasks().get(0).resolve(model).get(0).weights().stream().sorted().toList());
+            Plan statistics = parse(PLAN.replace("re:dense.*/kernel", "re:.*moving_.*"));
+            PlanException none = assertThrows(PlanException.class, () -> statistics.tasks().get(0).resolve(model));
+            assertTrue(none.getMessage().contains("no trainable weight matches"), none.getMessage());
+            Plan named = parse(PLAN.replace("re:dense.*/kernel", "batch_normalization/moving_variance"));
+            PlanException e = assertThrows(PlanException.class, () -> named.tasks().get(0).resolve(model));
+            assertTrue(e.getMessage().contains("batch_normalization/moving_variance is not trainable")
+                    && e.getMessage().contains("remove it from the task"), e.getMessage());
         }
     }
 }
