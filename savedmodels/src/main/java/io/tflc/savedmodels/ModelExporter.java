@@ -147,8 +147,13 @@ public final class ModelExporter {
             Map<String, Output<?>> outputs = new java.util.LinkedHashMap<>();
             outputs.put(model.outputName(), graph.outputOrThrow(name(model.output())));
             model.declared().otherOutputs().forEach((key, o) -> outputs.put(key, graph.outputOrThrow(name(o))));
+            // Trainable: the dense weights the model trains, and factors standing in for trainable weights.
+            List<String> trainable = new ArrayList<>();
+            model.trainableWeights().stream().map(ModelWeight::name).filter(n -> graph.operation(n) != null)
+                    .forEach(trainable::add);
+            factors.forEach(f -> trainable.add(f.name()));
             SavedModelWriter.write(session, saved, model.inputName(), graph.outputOrThrow(name(model.input())),
-                    outputs, init == null ? null : INIT, target,
+                    outputs, init == null ? null : INIT, trainable, target,
                     force);
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -61,6 +62,17 @@ public final class SavedModelWriter {
     public static void write(Session session, List<SavedVariable> variables, String inputName, Output<?> input,
                              Map<String, Output<?>> outputs, String initOp, Path target, boolean force)
             throws IOException {
+        write(session, variables, inputName, input, outputs, initOp, null, target, force);
+    }
+
+    /**
+     * {@link #write}, listing {@code trainable} (variable names) in the graph's {@code trainable_variables}
+     * collection, so that a reader tells them from statistics as it does for a TF1 graph ({@link Trainability});
+     * null writes no collection.
+     */
+    public static void write(Session session, List<SavedVariable> variables, String inputName, Output<?> input,
+                             Map<String, Output<?>> outputs, String initOp, Collection<String> trainable, Path target,
+                             boolean force) throws IOException {
         Path absolute = target.toAbsolutePath();
         requireReplaceable(absolute, force);
         Files.createDirectories(absolute.getParent());
@@ -90,6 +102,9 @@ public final class SavedModelWriter {
                             .setRestoreOpName(ResourceSaver.RESTORE)
                             .setVersion(SaverDef.CheckpointFormatVersion.V2))
                     .putSignatureDef(DEFAULT_SIGNATURE, signature.build());
+            if (trainable != null) {
+                meta.putCollectionDef("trainable_variables", trainableCollection(trainable));
+            }
             if (initOp != null) {
                 roots.add(initOp);
                 meta.putSignatureDef(INIT_SIGNATURE, SignatureDef.newBuilder()
@@ -216,6 +231,16 @@ public final class SavedModelWriter {
             value.getList().getFuncList().forEach(f -> names.add(f.getName()));
         }
         return names;
+    }
+
+    /** The collection TF1 keeps its trainable variables in: one serialized VariableDef per variable. */
+    private static org.tensorflow.proto.CollectionDef trainableCollection(Collection<String> names) {
+        var bytes = org.tensorflow.proto.CollectionDef.BytesList.newBuilder();
+        for (String name : names) {
+            bytes.addValue(org.tensorflow.proto.VariableDef.newBuilder().setVariableName(name + ":0")
+                    .setIsResource(true).setTrainable(true).build().toByteString());
+        }
+        return org.tensorflow.proto.CollectionDef.newBuilder().setBytesList(bytes).build();
     }
 
     private static TensorInfo info(Output<?> output) {

@@ -62,6 +62,12 @@ class StatisticsStayExactTest {
             }
             assertTrue(kernel.size() <= 4, "the kernel was compressed to a 4-value codebook: " + kernel);
         }
+        // The export lists what trains, so that compressing it again leaves the statistics alone as well.
+        CliRun reinspected = CliRun.of(new InspectCommand(), dir.resolve("run/model").toString());
+        assertTrue(reinspected.output().lines().anyMatch(l -> l.contains("normalization/variance")
+                && l.endsWith("not trainable: never compressed")), reinspected.all());
+        assertTrue(reinspected.output().lines().noneMatch(l -> l.contains("dense/kernel")
+                && l.contains("not trainable")), reinspected.all());
     }
 
     /**
