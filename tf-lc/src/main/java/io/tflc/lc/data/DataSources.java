@@ -16,12 +16,13 @@ import java.util.stream.Stream;
  * <li>{@code csv:FILE} – a numeric table with a header row ({@link CsvSource});
  * <li>{@code npy:DIR} or {@code npy:X.npy,Y.npy} – NumPy arrays ({@link NpySource});
  * <li>{@code images:DIR} – one sub-folder of images per class ({@link ImageFolderSource});
- * <li>{@code tfrecord:GLOB} – {@code tf.Example} records ({@link TfRecordSource}).
+ * <li>{@code tfrecord:GLOB} – {@code tf.Example} records ({@link TfRecordSource});
+ * <li>{@code noise:N} – N generated inputs without labels, for distillation ({@link NoiseSource}).
  * </ul>
  */
 public final class DataSources {
     /** The kinds {@link #open(String, DataSpec)} knows, for messages. */
-    public static final String KINDS = "idx, csv, npy, images, tfrecord";
+    public static final String KINDS = "idx, csv, npy, images, tfrecord, noise";
 
     private DataSources() {
     }
@@ -37,6 +38,9 @@ public final class DataSources {
      */
     public static List<Path> paths(String kindColonPath) {
         List<Path> paths = new ArrayList<>();
+        if (isNoise(kindColonPath)) {
+            return paths;
+        }
         for (String part : kindColonPath.substring(kindColonPath.indexOf(':') + 1).split(",")) {
             int glob = Stream.of("*", "?", "[").mapToInt(part::indexOf).filter(i -> i >= 0).min().orElse(-1);
             paths.add(glob < 0 ? Path.of(part) : Path.of(part.substring(0, glob)).toAbsolutePath().getParent());
@@ -138,9 +142,15 @@ public final class DataSources {
             case "npy" -> npy(kindColonPath, path, spec);
             case "images" -> new ImageFolderSource(Path.of(path), spec);
             case "tfrecord" -> new TfRecordSource(path, spec);
+            case NoiseSource.KIND -> new NoiseSource(path, spec);
             default -> throw new IllegalArgumentException("data source '" + kindColonPath + "' has kind '" + kind
                     + "'; the kinds are " + KINDS + " (e.g. csv:data/auto-mpg.csv)");
         };
+    }
+
+    /** Whether {@code kindColonPath} names generated inputs ({@code noise:N}), which have no labels. */
+    public static boolean isNoise(String kindColonPath) {
+        return kindColonPath != null && kindColonPath.startsWith(NoiseSource.KIND + ":");
     }
 
     private static DataSource npy(String text, String path, DataSpec spec) {

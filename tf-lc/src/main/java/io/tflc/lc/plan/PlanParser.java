@@ -113,6 +113,9 @@ public final class PlanParser {
             throw new PlanException(where + " is '" + source + "'; a source is KIND:PATH, e.g. csv:data.csv, with KIND "
                     + "one of " + DataSources.KINDS);
         }
+        if (DataSources.isNoise(source)) {
+            return source; // a count, not a path
+        }
         StringBuilder out = new StringBuilder(source.substring(0, colon + 1));
         String[] parts = source.substring(colon + 1).split(",");
         for (int i = 0; i < parts.length; i++) {
