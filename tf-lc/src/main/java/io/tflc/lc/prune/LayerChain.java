@@ -89,7 +89,7 @@ final class LayerChain {
                 }
                 if (consumers.size() > 1) {
                     reason = "its output feeds " + consumers.size() + " ops (" + consumers.stream()
-                            .map(c -> c.type() + " " + c.name()).collect(Collectors.joining(", ")) + "): a residual "
+                            .map(c -> c.type() + " '" + c.name() + "'").collect(Collectors.joining(", ")) + "): a residual "
                             + "connection or branch, whose other side needs the same channels";
                     break;
                 }
@@ -134,13 +134,13 @@ final class LayerChain {
                     // With multiplier 1, output channel c is input channel c filtered on its own: a per-unit op.
                     depthwise.add(filters.name());
                 } else if (BRANCH_JOINS.contains(next.type())) {
-                    reason = "its output reaches " + next.type() + " " + next.name() + ", which joins it with another "
-                            + "branch (a residual add or a concatenation) that needs the same channels; tf-lc prunes "
-                            + "only channels inside a block and folds them into the block's next layer";
+                    reason = "its output reaches " + next.type() + " '" + next.name() + "', which joins it with "
+                            + "another branch (a residual add or a concatenation) that needs the same channels; "
+                            + "tf-lc prunes only channels inside a block and folds them into the block's next layer";
                 } else {
-                    reason = "its output reaches " + next.type() + " " + next.name() + ", which does not carry each "
-                            + "unit on its own (tf-lc prunes through bias, activations, pooling, BatchNorm, depthwise "
-                            + "convolutions of multiplier 1 and one flatten)";
+                    reason = "its output reaches " + next.type() + " '" + next.name() + "', which does not carry "
+                            + "each unit on its own (tf-lc prunes through bias, activations, pooling, BatchNorm, "
+                            + "depthwise convolutions of multiplier 1 and one flatten)";
                 }
                 current = next;
             }
