@@ -3,22 +3,28 @@ package io.tflc.lc.prune;
 import static io.tflc.lc.prune.DuplicatedUnitsTest.assertSameOutputs;
 import static io.tflc.lc.prune.DuplicatedUnitsTest.duplicate;
 import static io.tflc.lc.prune.DuplicatedUnitsTest.noise;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.evaluation.Predictions;
+import io.tflc.savedmodels.FloatRun;
+import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SharedFiles;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
@@ -100,7 +106,7 @@ class DepthwisePruningTest {
     }
 
     @Test
-    void theKeywordSpottingDsCnnIsPrunedThroughItsFourDepthwiseLayers() {
+    void theKeywordSpottingDsCnnIsPrunedThroughItsFourDepthwiseLayers(@TempDir Path dir) throws Exception {
         try (TrainableModel model = SavedModelReader.read(SharedFiles.require("savedmodels/mlperf-tiny-kws-dscnn"),
                 "serving_default", null, null)) {
             // No audio is available: the inputs are generated (Gaussian, σ = 10, a scale chosen without data).
@@ -127,8 +133,24 @@ class DepthwisePruningTest {
                         StructuredPruner.parameters(model), StructuredPruner.parameters(pruned), 100 * agreement);
                 assertEquals(32, pruned.weight("depthwise_conv2d_3/depthwise_kernel").shape().asArray()[2]);
                 assertTrue(prunedFlops < 0.4 * flops, "FLOPs " + prunedFlops + " of " + flops);
+                Path exported = dir.resolve("pruned");
+                ModelExporter.write(pruned, exported, false);
+                float[] batch = Arrays.copyOf(held.features(), 4 * 490);
+                long[] dims = {4, 49, 10, 1};
+                float[] inMemory = FloatRun.run(pruned.session(), name(pruned.input()), name(pruned.output()), dims,
+                        batch);
+                try (SavedModelBundle bundle = SavedModelBundle.load(exported.toString(), "serve")) {
+                    var signature = bundle.metaGraphDef().getSignatureDefMap().get("serving_default");
+                    float[] served = FloatRun.run(bundle.session(), signature.getInputsMap().get(pruned.inputName())
+                            .getName(), signature.getOutputsMap().get(pruned.outputName()).getName(), dims, batch);
+                    assertArrayEquals(inMemory, served, 1e-5f, "the pruned DS-CNN exports and serves the same");
+                }
             }
         }
+    }
+
+    private static String name(org.tensorflow.Output<?> output) {
+        return output.op().name() + ":" + output.index();
     }
 
     private static Dataset gaussian(int n, long seed) {
