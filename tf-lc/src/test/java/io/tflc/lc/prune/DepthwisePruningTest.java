@@ -146,6 +146,16 @@ class DepthwisePruningTest {
                     assertArrayEquals(inMemory, served, 1e-5f, "the pruned DS-CNN exports and serves the same");
                 }
             }
+            // the FLOPs target counts a depthwise layer's FLOPs as shrinking with its producer's channels
+            Map<String, Integer> half = pruner.flopsTarget(0.5);
+            try (TrainableModel pruned = pruner.prune(half, StructuredPruner.Method.ID)) {
+                long flops = StructuredPruner.flops(pruned);
+                System.out.printf("DS-CNN FLOPs target 0.5: kept %s, FLOPs %,d → %,d, agreement %.2f%%%n", half,
+                        StructuredPruner.flops(model), flops, 100 * Predictions.agreement(Predictions.of(model, held),
+                                Predictions.of(pruned, held)));
+                assertTrue(flops <= 0.5 * StructuredPruner.flops(model), "FLOPs " + flops);
+                assertTrue(flops > 0.4 * StructuredPruner.flops(model), "reached, not overshot: " + flops);
+            }
         }
     }
 
