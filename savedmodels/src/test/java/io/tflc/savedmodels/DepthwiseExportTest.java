@@ -24,7 +24,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** A depthwise kernel compressed in the depthwise view exports, reloads in plain TF Java and serves the nested model. */
+/** A depthwise kernel compressed in the depthwise view exports, reloads in plain TF Java, serves the nested model. */
 class DepthwiseExportTest {
     private static final long[] BATCH = {3, 8, 8, 2};
 

@@ -88,9 +88,10 @@ final class LayerChain {
                     break;
                 }
                 if (consumers.size() > 1) {
-                    reason = "its output feeds " + consumers.size() + " ops (" + consumers.stream()
-                            .map(c -> c.type() + " '" + c.name() + "'").collect(Collectors.joining(", ")) + "): a residual "
-                            + "connection or branch, whose other side needs the same channels";
+                    String ops = consumers.stream().map(c -> c.type() + " '" + c.name() + "'")
+                            .collect(Collectors.joining(", "));
+                    reason = "its output feeds " + consumers.size() + " ops (" + ops + "): a residual connection or "
+                            + "branch, whose other side needs the same channels";
                     break;
                 }
                 GraphOperation next = consumers.get(0);
@@ -134,9 +135,11 @@ final class LayerChain {
                     // With multiplier 1, output channel c is input channel c filtered on its own: a per-unit op.
                     depthwise.add(filters.name());
                 } else if (BRANCH_JOINS.contains(next.type())) {
+                    String join = next.type().startsWith("Concat") ? "a concatenation"
+                            : next.type().equals("Mul") ? "a product, e.g. squeeze-excite gating" : "a residual add";
                     reason = "its output reaches " + next.type() + " '" + next.name() + "', which joins it with "
-                            + "another branch (a residual add or a concatenation) that needs the same channels; "
-                            + "tf-lc prunes only channels inside a block and folds them into the block's next layer";
+                            + "another branch (" + join + ") that needs the same channels; tf-lc prunes only "
+                            + "channels inside a block and folds them into the block's next layer";
                 } else {
                     reason = "its output reaches " + next.type() + " '" + next.name() + "', which does not carry "
                             + "each unit on its own (tf-lc prunes through bias, activations, pooling, BatchNorm, "
