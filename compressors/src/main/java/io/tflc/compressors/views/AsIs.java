@@ -12,7 +12,8 @@ public record AsIs(int[] shape) implements View {
         if (shape.length > 2) {
             throw new IllegalArgumentException("as_is takes a weight of at most 2 dimensions; shape "
                     + Arrays.toString(shape) + " is " + shape.length + "-D: use conv_filters or conv_spatial for a "
-                    + "4-D convolution kernel, or concatenated to see it as one vector");
+                    + "4-D convolution kernel, depthwise for a depthwise convolution kernel, or concatenated to see it "
+                    + "as one vector");
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  * a compression works on, and unpacks a matrix back into tensors of the original shapes. A view is built for
  * fixed shapes and rejects shapes it cannot take, naming the views that can.
  */
-public sealed interface View permits AsIs, ConvFilters, ConvSpatial, Concatenated {
+public sealed interface View permits AsIs, ConvFilters, ConvSpatial, Depthwise, Concatenated {
 
     /** The shapes of the weights this view packs, in order. */
     List<int[]> shapes();

@@ -83,12 +83,21 @@ public final class LayerGraph {
 
     /** A size×size depthwise convolution (one filter per input channel, multiplier 1), SAME, stride 1, + bias. */
     public Operand<TFloat32> depthwiseConv2d(String name, Operand<TFloat32> x, int size) {
+        return depthwiseConv2d(name, x, size, 1);
+    }
+
+    /**
+     * A size×size depthwise convolution with {@code multiplier} filters per input channel (output channel c·M + m
+     * comes from input channel c), SAME, stride 1, + bias.
+     */
+    public Operand<TFloat32> depthwiseConv2d(String name, Operand<TFloat32> x, int size, int multiplier) {
         long channels = x.shape().size(3);
+        long out = channels * multiplier;
         Ops scope = tf.withSubScope(name);
         long fan = (long) size * size;
-        Operand<TFloat32> kernel = variable(scope, name, "depthwise_kernel", Shape.of(size, size, channels, 1),
-                glorot(fan * channels, fan, fan));
-        Operand<TFloat32> bias = variable(scope, name, "bias", Shape.of(channels), new float[(int) channels]);
+        Operand<TFloat32> kernel = variable(scope, name, "depthwise_kernel",
+                Shape.of(size, size, channels, multiplier), glorot(fan * out, fan, fan * multiplier));
+        Operand<TFloat32> bias = variable(scope, name, "bias", Shape.of(out), new float[(int) out]);
         return scope.nn.biasAdd(scope.nn.depthwiseConv2dNative(x, kernel, java.util.List.of(1L, 1L, 1L, 1L), "SAME"),
                 bias);
     }

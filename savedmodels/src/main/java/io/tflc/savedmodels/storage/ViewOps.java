@@ -4,6 +4,7 @@ import io.tflc.compressors.views.AsIs;
 import io.tflc.compressors.views.Concatenated;
 import io.tflc.compressors.views.ConvFilters;
 import io.tflc.compressors.views.ConvSpatial;
+import io.tflc.compressors.views.Depthwise;
 import io.tflc.compressors.views.View;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ public final class ViewOps {
 
     public static List<Operand<TFloat32>> unpack(Ops tf, View view, Operand<TFloat32> flat) {
         List<int[]> shapes = view.shapes();
-        if (view instanceof AsIs || view instanceof ConvFilters) {
+        if (view instanceof AsIs || view instanceof ConvFilters || view instanceof Depthwise) {
             return List.of(tf.reshape(flat, tf.constant(shapes.get(0))));
         }
         if (view instanceof ConvSpatial) {

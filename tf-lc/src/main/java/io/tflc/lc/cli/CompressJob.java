@@ -209,7 +209,8 @@ public final class CompressJob {
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget()) : pruner.keep(p.keep());
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);
-        System.out.print(PruneIdCommand.report(p.method(), kept, model, pruned, test, -1, -1).table());
+        System.out.print(PruneIdCommand.report(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)
+                .table());
         return pruned;
     }
 

@@ -103,21 +103,22 @@ public final class PruneIdCommand implements Callable<Integer> {
                     : pruner.flopsTarget(size.flopsTarget);
             try (TrainableModel pruned = pruner.prune(kept, m)) {
                 ModelExporter.write(pruned, out, force);
-                PruneReport report = report(method, kept, original, pruned, test, SavedModelSize.of(model).total(),
-                        SavedModelSize.of(out).total());
+                PruneReport report = report(method, kept, pruner.notPruned(), original, pruned, test,
+                        SavedModelSize.of(model).total(), SavedModelSize.of(out).total());
                 System.out.print(report.table());
                 System.out.println("pruned model: " + out);
             }
         }
     }
 
-    static PruneReport report(String method, Map<String, Integer> kept, TrainableModel original, TrainableModel pruned,
-                              Dataset test, long originalBytes, long prunedBytes) {
+    static PruneReport report(String method, Map<String, Integer> kept, Map<String, String> notPruned,
+                              TrainableModel original, TrainableModel pruned, Dataset test, long originalBytes,
+                              long prunedBytes) {
         int[] before = Predictions.of(original, test);
         int[] after = Predictions.of(pruned, test);
-        return new PruneReport(method, kept, Predictions.accuracy(before, test), Predictions.accuracy(after, test),
-                Predictions.agreement(before, after), StructuredPruner.parameters(original),
-                StructuredPruner.parameters(pruned), StructuredPruner.flops(original), StructuredPruner.flops(pruned),
-                originalBytes, prunedBytes);
+        return new PruneReport(method, kept, notPruned, Predictions.accuracy(before, test),
+                Predictions.accuracy(after, test), Predictions.agreement(before, after),
+                StructuredPruner.parameters(original), StructuredPruner.parameters(pruned),
+                StructuredPruner.flops(original), StructuredPruner.flops(pruned), originalBytes, prunedBytes);
     }
 }

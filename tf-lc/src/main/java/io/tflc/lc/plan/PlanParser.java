@@ -198,8 +198,8 @@ public final class PlanParser {
             String path = "tasks[" + i + "]";
             Fields task = new Fields(element, path);
             List<String> selectors = task.strings("weights");
-            String view = task.string("view", "auto");
-            if (!TaskSpec.VIEWS.contains(view)) {
+            String view = task.string("view", null);
+            if (view != null && !TaskSpec.VIEWS.contains(view)) {
                 throw new PlanException(task.path("view") + " is '" + view + "'; views: "
                         + String.join(", ", TaskSpec.VIEWS));
             }

@@ -9,6 +9,7 @@ import java.util.List;
  * name, or {@code re:} and a regular expression), SPEC one compression or several joined by {@code +} (an additive
  * combination): {@code codebook:K} (adaptive codebook of K values), {@code binary} (±a, one scale per task),
  * {@code ternary} (0 and ±a), {@code prune:F} (keep the fraction F of weights, ℓ0), {@code rank:R} (low rank R).
+ * It names no view, so each weight gets the one its layer calls for ({@link TaskSpec}).
  */
 public final class TaskShorthand {
     public static final List<String> FORMS = List.of("codebook:K", "binary", "ternary", "prune:F", "rank:R");

@@ -5,6 +5,7 @@ import io.tflc.compressors.views.AsIs;
 import io.tflc.compressors.views.Concatenated;
 import io.tflc.compressors.views.ConvFilters;
 import io.tflc.compressors.views.ConvSpatial;
+import io.tflc.compressors.views.Depthwise;
 import io.tflc.compressors.views.View;
 import io.tflc.lc.algorithm.Task;
 import io.tflc.savedmodels.ModelExporter;
@@ -22,12 +23,14 @@ import java.util.stream.Collectors;
  * A task as a plan states it, before it meets a model: weight selectors (exact names, or {@code re:} regular
  * expressions that must match a whole name; they pick trainable weights only, and naming a weight that is not
  * trainable is an error), a view, and a compression. With the {@code concatenated} view all
- * matched weights form one task; with the other views each matched weight is a task of its own.
+ * matched weights form one task; with the other views each matched weight is a task of its own. A null view is
+ * chosen per weight from the layer that consumes it: {@code depthwise} for a DepthwiseConv2dNative kernel,
+ * {@code conv_filters} for another 4-D kernel, {@code as_is} for the rest.
  */
 public record TaskSpec(String name, List<String> selectors, String view, Compression compression,
                        ModelExporter.Form form) {
-    /** {@code auto}, the default, picks the view from the weight: conv_filters for a 4-D kernel, else as_is. */
-    public static final List<String> VIEWS = List.of("auto", "as_is", "conv_filters", "conv_spatial", "concatenated");
+    public static final List<String> VIEWS = List.of("as_is", "conv_filters", "conv_spatial", "depthwise",
+            "concatenated");
     public static final List<String> FORMS = List.of("dense", "factored");
 
     /** The tasks this spec makes on {@code model}, or a {@link PlanException} naming what does not fit. */
@@ -65,14 +68,15 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
         }
         List<Task> tasks = new ArrayList<>();
         try {
-            if (view.equals("concatenated")) {
+            if ("concatenated".equals(view)) {
                 List<int[]> shapes = matched.stream().map(n -> model.weight(n).dims()).toList();
                 tasks.add(new Task(name, List.copyOf(matched), new Concatenated(shapes), compression, form));
             } else {
                 for (String weight : matched) {
                     String taskName = matched.size() == 1 ? name : name + ":" + weight;
-                    tasks.add(new Task(taskName, List.of(weight), single(view, model.weight(weight)),
-                            compression, form));
+                    ModelWeight w = model.weight(weight);
+                    tasks.add(new Task(taskName, List.of(weight), single(view != null ? view : defaultView(w),
+                            w.dims(), weight), compression, form));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -81,18 +85,26 @@ public record TaskSpec(String name, List<String> selectors, String view, Compres
         return tasks;
     }
 
-    private static View single(String view, ModelWeight weight) {
-        int[] shape = weight.dims();
+    /** The view a plan that names none gets for {@code weight}. */
+    static String defaultView(ModelWeight weight) {
+        if (weight.dims().length != 4) {
+            return "as_is";
+        }
+        // A depthwise kernel [H, W, C, 1] under conv_filters is one column: nothing for low rank to share.
+        return weight.layer().equals("DepthwiseConv2dNative") ? "depthwise" : "conv_filters";
+    }
+
+    private static View single(String view, int[] shape, String weight) {
         try {
             return switch (view) {
-                case "auto" -> shape.length == 4 ? new ConvFilters(shape) : new AsIs(shape);
                 case "as_is" -> new AsIs(shape);
                 case "conv_filters" -> new ConvFilters(shape);
                 case "conv_spatial" -> new ConvSpatial(shape);
+                case "depthwise" -> new Depthwise(shape);
                 default -> throw new PlanException("unknown view '" + view + "'; views: " + String.join(", ", VIEWS));
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("weight " + weight.name() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("weight " + weight + ": " + e.getMessage(), e);
         }
     }
 }

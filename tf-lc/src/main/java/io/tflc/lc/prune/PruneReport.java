@@ -1,17 +1,28 @@
 package io.tflc.lc.prune;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * What structured pruning did: units kept per layer, accuracy of both models, agreement, parameters, FLOPs per
- * example, and bytes on disk when exported.
+ * What structured pruning did: units kept per layer, the layers left whole and why, accuracy of both models,
+ * agreement, parameters, FLOPs per example, and bytes on disk when exported.
  */
-public record PruneReport(String method, Map<String, Integer> kept, double originalAccuracy, double prunedAccuracy,
-                          double agreement, long originalParameters, long prunedParameters, long originalFlops,
-                          long prunedFlops, long originalBytes, long prunedBytes) {
+public record PruneReport(String method, Map<String, Integer> kept, Map<String, String> notPruned,
+                          double originalAccuracy, double prunedAccuracy, double agreement, long originalParameters,
+                          long prunedParameters, long originalFlops, long prunedFlops, long originalBytes,
+                          long prunedBytes) {
+
+    public PruneReport {
+        kept = Collections.unmodifiableMap(new LinkedHashMap<>(kept));
+        notPruned = Collections.unmodifiableMap(new LinkedHashMap<>(notPruned));
+    }
 
     public String table() {
+        StringBuilder whole = new StringBuilder();
+        notPruned.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> whole.append("- ")
+                .append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
         return String.format(Locale.ROOT, """
                 | | original | pruned (%s) |
                 | --- | ---: | ---: |
@@ -24,6 +35,7 @@ public record PruneReport(String method, Map<String, Integer> kept, double origi
                 """, method, 100 * originalAccuracy, 100 * prunedAccuracy, 100 * agreement, originalParameters,
                 prunedParameters, 100.0 * prunedParameters / originalParameters, originalFlops, prunedFlops,
                 100.0 * prunedFlops / originalFlops, originalBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d",
-                        originalBytes), prunedBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d", prunedBytes), kept);
+                        originalBytes), prunedBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d", prunedBytes), kept)
+                + (whole.isEmpty() ? "" : "layers whose units are all kept:\n" + whole);
     }
 }

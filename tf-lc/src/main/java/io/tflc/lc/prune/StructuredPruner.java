@@ -35,9 +35,10 @@ import org.tensorflow.types.TFloat32;
  * Removes neurons and channels (Chee et al., "Model Preserving Compression for Neural Networks"): for each prunable
  * layer, Z (what the next layer receives) on unlabeled data, its column-pivoted QR (block by block, so Z is never
  * held whole), the kept units I = the first k pivots and T = [I_k | R11⁻¹R12]; the layer keeps outputs I (kernel,
- * bias, BatchNorm), and T folds into the next layer's kernel, so the next layer receives Z[:, I]·T ≈ Z. The
- * magnitude baseline keeps the units with the largest outgoing weights, with no correction. The result is a
- * smaller graph (variables with fewer units), not masked weights.
+ * bias, BatchNorm, and the channels of depthwise convolutions in between), and T folds into the next layer's
+ * kernel, so the next layer receives Z[:, I]·T ≈ Z. Layers it cannot prune are named with the reason
+ * ({@link #notPruned}). The magnitude baseline keeps the units with the largest outgoing weights, with no
+ * correction. The result is a smaller graph (variables with fewer units), not masked weights.
  */
 public final class StructuredPruner {
     /** Each step of the FLOPs-target heuristic shrinks one layer to ⌊α·units⌋. */
@@ -47,16 +48,20 @@ public final class StructuredPruner {
 
     private final TrainableModel model;
     private final List<PrunableLayer> layers;
+    private final Map<String, String> notPruned;
     private final Map<String, PivotedQr> qr = new HashMap<>();
 
     /** Analyses {@code model}: finds the prunable layers and, with {@code data}, the pivoted QR of each Z. */
     public StructuredPruner(TrainableModel model, Dataset data) {
         model.requireAnyBatchSize("prune");
         this.model = model;
-        this.layers = LayerChain.of(model);
+        LayerChain chain = LayerChain.of(model);
+        this.layers = chain.layers();
+        this.notPruned = chain.notPruned();
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("no prunable layer: tf-lc prunes Dense/Conv2D layers whose units reach "
-                    + "the next Dense/Conv2D layer only through bias, activation, pooling, BatchNorm or a flatten");
+                    + "the next Dense/Conv2D layer only through bias, activation, pooling, BatchNorm, depthwise "
+                    + "convolutions of multiplier 1 or a flatten; here: " + describe(notPruned));
         }
         Map<String, StackedR> stacks = new LinkedHashMap<>();
         layers.forEach(l -> stacks.put(l.kernel(), new StackedR(l.units())));
@@ -91,6 +96,21 @@ public final class StructuredPruner {
         return layers;
     }
 
+    /**
+     * The kernels of weighted layers whose output units are kept whole (neither pruned on their own nor with the
+     * layer that produces their channels), with the reason; a kernel here may still lose input channels as the
+     * next layer of a pruned one.
+     */
+    public Map<String, String> notPruned() {
+        return notPruned;
+    }
+
+    /** "kernel: reason; …" for messages. */
+    public static String describe(Map<String, String> notPruned) {
+        return notPruned.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     /** Units kept per layer at a fixed share (at least one). */
     public Map<String, Integer> keep(double share) {
         Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -121,6 +141,9 @@ public final class StructuredPruner {
                 double error = Math.abs(r.get(next, next)) / Math.max(Math.abs(r.get(0, 0)), 1e-300);
                 double cost = scaled(flops.get(l.kernel()), 1, (double) k / l.units())
                         + scaled(flops.get(l.nextKernel()), (double) k / l.units(), 1);
+                for (String d : l.depthwise()) {
+                    cost += scaled(flops.get(d), 1, (double) k / l.units());
+                }
                 double score = error / cost;
                 if (score < bestScore) {
                     bestScore = score;
@@ -144,6 +167,9 @@ public final class StructuredPruner {
             factors.computeIfAbsent(l.nextKernel(), k -> new double[] {1, 1})[0] = share;
             for (String v : l.perUnit()) {
                 factors.computeIfAbsent(v, k -> new double[] {1, 1})[1] = share;
+            }
+            for (String d : l.depthwise()) {
+                factors.computeIfAbsent(d, k -> new double[] {1, 1})[1] = share;
             }
         }
         double total = 0;
@@ -193,6 +219,13 @@ public final class StructuredPruner {
             for (String v : l.perUnit()) {
                 values.put(v, selectLast(values.get(v), units, kept));
                 shapes.put(v, withLast(shapes.get(v), k));
+            }
+            for (String d : l.depthwise()) {
+                // [H, W, C, 1] in row-major order is [H·W, C]: the channels are its last dimension of values.
+                values.put(d, selectLast(values.get(d), units, kept));
+                long[] shape = shapes.get(d).clone();
+                shape[2] = k;
+                shapes.put(d, shape);
             }
             values.put(l.nextKernel(), fold(values.get(l.nextKernel()), shapes.get(l.nextKernel()), units, t, l));
             long[] next = shapes.get(l.nextKernel()).clone();

@@ -129,4 +129,22 @@ class PlanParserTest {
                     && e.getMessage().contains("remove it from the task"), e.getMessage());
         }
     }
+
+    @Test
+    void aTaskWithoutAViewGetsTheViewItsLayerCallsFor() {
+        Plan plan = parse(PLAN.replace("re:dense.*/kernel", "re:.*kernel"));
+        LayerGraph layers = new LayerGraph(new Graph(), 1);
+        Placeholder<TFloat32> input = layers.input(6, 6, 2);
+        var x = layers.depthwiseConv2d("depthwise_conv2d", layers.conv2d("conv2d", input, 4, 3, true), 3);
+        try (TrainableModel model = layers.build(input, layers.dense("dense", layers.flatten(x), 3, false))) {
+            List<Task> kernels = plan.tasks().get(0).resolve(model);
+            assertEquals("[ConvFilters[3, 3, 2, 4], AsIs[64, 3], Depthwise[3, 3, 4, 1]]",
+                    kernels.stream().map(t -> t.view().toString()).toList().toString());
+        }
+        Plan wrong = parse(PLAN.replace("re:dense.*/kernel\"", "dense/kernel\", \"view\": \"depthwise\""));
+        try (TrainableModel model = mlp()) {
+            PlanException e = assertThrows(PlanException.class, () -> wrong.tasks().get(0).resolve(model));
+            assertTrue(e.getMessage().contains("dense/kernel") && e.getMessage().contains("as_is"), e.getMessage());
+        }
+    }
 }

@@ -20,7 +20,7 @@ import org.tensorflow.types.TFloat32;
 class DuplicatedUnitsTest {
 
     /** Copies the units of the last dimension of {@code weight} as {@code copies} says (unit i := unit copies[i]). */
-    private static void duplicate(TrainableModel model, String weight, int[] copies) {
+    static void duplicate(TrainableModel model, String weight, int[] copies) {
         float[] w = model.access().read(List.of(weight)).get(weight);
         int units = copies.length;
         float[] out = w.clone();
@@ -32,7 +32,7 @@ class DuplicatedUnitsTest {
         model.access().assign(Map.of(weight, out));
     }
 
-    private static void randomBias(TrainableModel model, String bias, int[] copies, Random random) {
+    static void randomBias(TrainableModel model, String bias, int[] copies, Random random) {
         float[] b = new float[copies.length];
         float[] distinct = new float[copies.length];
         for (int i = 0; i < distinct.length; i++) {
@@ -44,7 +44,7 @@ class DuplicatedUnitsTest {
         model.access().assign(Map.of(bias, b));
     }
 
-    private static Dataset noise(int n, int[] shape, long seed) {
+    static Dataset noise(int n, int[] shape, long seed) {
         Random random = new Random(seed);
         int size = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         float[] x = new float[n * size];
@@ -54,7 +54,7 @@ class DuplicatedUnitsTest {
         return Dataset.ofClasses(x, new int[n], shape);
     }
 
-    private static void assertSameOutputs(TrainableModel a, TrainableModel b, Dataset data, long[] dims) {
+    static void assertSameOutputs(TrainableModel a, TrainableModel b, Dataset data, long[] dims) {
         float[] inputs = new float[(int) (dims[0] * data.exampleSize())];
         Random random = new Random(99);
         for (int i = 0; i < inputs.length; i++) {

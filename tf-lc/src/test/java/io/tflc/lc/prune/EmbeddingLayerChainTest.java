@@ -30,7 +30,7 @@ class EmbeddingLayerChainTest {
         Operand<TFloat32> rows = layers.embedding("embedding", input, 20, 4);
         Operand<TFloat32> hidden = layers.dense("dense", layers.flatten(rows), 5, true);
         try (TrainableModel model = layers.build(input, layers.dense("dense_1", hidden, 3, false))) {
-            List<PrunableLayer> chain = LayerChain.of(model);
+            List<PrunableLayer> chain = LayerChain.of(model).layers();
             assertEquals(List.of("dense/kernel"), chain.stream().map(PrunableLayer::kernel).toList());
             assertEquals("dense_1/kernel", chain.get(0).nextKernel());
             assertEquals(0, Flops.perExample(model, model.weight("embedding/embeddings")));

@@ -1,0 +1,37 @@
+package io.tflc.lc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tflc.lc.FashionMnist;
+import io.tflc.lc.ResidualNetwork;
+import io.tflc.lc.data.Datasets;
+import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.TrainableModel;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code prune-id} prints, beside what it kept, each layer it left whole and why (issue 15, items 4 and 5). */
+class PruneIdReasonsTest {
+
+    @Test
+    void theReportNamesTheLayersLeftWholeWithTheirReasons(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("resnet");
+        try (TrainableModel model = ResidualNetwork.trained(2,
+                ResidualNetwork.images(FashionMnist.get().train().head(1000)), 1)) {
+            ModelExporter.write(model, saved, false);
+        }
+        CliRun run = CliRun.of(new PruneIdCommand(), "--model", saved.toString(), "--data",
+                "idx:" + Datasets.FASHION_MNIST, "--split-train", "500", "--pruning-images", "500", "--keep", "0.5",
+                "--out", dir.resolve("pruned").toString());
+        assertEquals(0, run.status(), run.all());
+        String out = run.output();
+        assertTrue(out.contains("units kept: {conv2d_1/kernel=8, conv2d_3/kernel=8}"), out);
+        assertTrue(out.contains("layers whose units are all kept:"), out);
+        assertTrue(out.contains("- conv2d/kernel: its output feeds 2 ops"), out);
+        assertTrue(out.contains("- conv2d_2/kernel: its output reaches Add 'Add'"), out);
+        assertTrue(out.contains("- conv2d_4/kernel: its output reaches Add 'Add_1'"), out);
+        assertTrue(out.contains("- dense/kernel: the last layer"), out);
+    }
+}
