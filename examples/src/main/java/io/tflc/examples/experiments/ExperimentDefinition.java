@@ -20,10 +20,15 @@ import java.util.Set;
  * scheme can be re-run alone with {@code tf-lc compress --plan}.
  */
 public record ExperimentDefinition(String model, String title, int referenceEpochs, JsonObject schedule,
-                                   JsonObject lStep, long seed, Quick quick, List<Scheme> schemes) {
+                                   JsonObject lStep, long seed, Quick quick, List<Scheme> schemes, int trainLimit) {
 
     private static final Set<String> KEYS =
             Set.of("model", "title", "reference_epochs", "schedule", "l_step", "seed", "quick", "schemes");
+    /**
+     * Optional: {@code train_limit}, LC trains on the first N training images (the reference is trained on all),
+     * for models whose epochs are long.
+     */
+    private static final String TRAIN_LIMIT = "train_limit";
     private static final Set<String> QUICK_KEYS =
             Set.of("reference_epochs", "train_limit", "test_limit", "schedule", "epochs");
     private static final Set<String> SCHEME_KEYS = Set.of("name", "label", "tasks");
@@ -44,7 +49,9 @@ public record ExperimentDefinition(String model, String title, int referenceEpoc
             throw new IOException(file + " is not a JSON object: " + e.getMessage(), e);
         }
         try {
-            strict(root, KEYS, "");
+            JsonObject required = root.deepCopy();
+            required.remove(TRAIN_LIMIT);
+            strict(required, KEYS, "");
             String model = root.get("model").getAsString();
             if (!ReferenceModels.NAMES.contains(model)) {
                 throw new IllegalArgumentException("model '" + model + "' is not one of " + ReferenceModels.NAMES);
@@ -62,7 +69,8 @@ public record ExperimentDefinition(String model, String title, int referenceEpoc
             }
             return new ExperimentDefinition(model, root.get("title").getAsString(),
                     root.get("reference_epochs").getAsInt(), root.getAsJsonObject("schedule"),
-                    root.getAsJsonObject("l_step"), root.get("seed").getAsLong(), quick, List.copyOf(schemes));
+                    root.getAsJsonObject("l_step"), root.get("seed").getAsLong(), quick, List.copyOf(schemes),
+                    root.has(TRAIN_LIMIT) ? root.get(TRAIN_LIMIT).getAsInt() : 0);
         } catch (ClassCastException | IllegalStateException | UnsupportedOperationException e) {
             throw new IOException(file + ": a value has the wrong type (" + e.getMessage() + "); keys: "
                     + KEYS + ", quick: " + QUICK_KEYS + ", schemes[]: " + SCHEME_KEYS, e);
@@ -88,6 +96,10 @@ public record ExperimentDefinition(String model, String title, int referenceEpoc
             plan.add("data", data);
             lStepSpec.addProperty("epochs", this.quick.epochs());
             lStepSpec.addProperty("first_epochs", this.quick.epochs());
+        } else if (trainLimit > 0) {
+            JsonObject data = new JsonObject();
+            data.addProperty("train_limit", trainLimit);
+            plan.add("data", data);
         }
         plan.add("tasks", scheme.tasks().deepCopy());
         plan.add("schedule", (quick ? this.quick.schedule() : schedule).deepCopy());

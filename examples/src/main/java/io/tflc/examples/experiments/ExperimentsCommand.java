@@ -180,8 +180,8 @@ public final class ExperimentsCommand implements Callable<Integer> {
         MuSchedule mu = plan.schedule();
         LStepSettings l = plan.lStep();
         String data = plan.data().trainLimit() > 0
-                ? String.format(Locale.ROOT, "the first %,d training and %,d test images", plan.data().trainLimit(),
-                plan.data().testLimit())
+                ? String.format(Locale.ROOT, "the first %,d training and %s test images", plan.data().trainLimit(),
+                plan.data().testLimit() > 0 ? String.format(Locale.ROOT, "%,d", plan.data().testLimit()) : "all 10,000")
                 : "the full training (60,000) and test (10,000) sets";
         return String.format(Locale.ROOT, "Fashion-MNIST, %s; reference trained %d epochs. LC: %d steps, μ = %.3g·%.3g^j; L-step %d epoch(s) per "
                         + "step (%d at the first), %s, batch %d, learning rate %.3g·%.3g^j; seed %d.", data,

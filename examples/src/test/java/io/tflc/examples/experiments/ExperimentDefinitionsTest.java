@@ -31,11 +31,11 @@ class ExperimentDefinitionsTest {
         try (Stream<Path> list = Files.list(DEFINITIONS)) {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
-        assertEquals(List.of("lenet300.json", "lenet5.json"), files.stream().map(p -> p.getFileName().toString())
-                .toList());
+        assertEquals(List.of("lenet300.json", "lenet5.json", "resnet20.json"), files.stream()
+                .map(p -> p.getFileName().toString()).toList());
         for (Path file : files) {
             ExperimentDefinition definition = ExperimentDefinition.read(file);
-            assertEquals(6, definition.schemes().size(), file.toString());
+            assertEquals(definition.model().equals("resnet20") ? 4 : 6, definition.schemes().size(), file.toString());
             try (TrainableModel model = ReferenceModels.build(definition.model(), 1)) {
                 for (boolean quick : new boolean[] {false, true}) {
                     for (ExperimentDefinition.Scheme scheme : definition.schemes()) {
@@ -48,7 +48,8 @@ class ExperimentDefinitionsTest {
                         // The constructor refuses a weight compressed by two tasks and weights the model lacks.
                         new LcRun(model, tasks, plan.schedule(), plan.lStep(), null, null, plan.seed(),
                                 new LcRun.Listener() { }, null, "");
-                        assertEquals(quick, plan.data().trainLimit() > 0, scheme.name());
+                        assertEquals(quick || definition.trainLimit() > 0, plan.data().trainLimit() > 0,
+                                scheme.name());
                     }
                 }
             }
