@@ -109,8 +109,8 @@ public final class SavedModelReader {
                 return open(dir, meta, BatchDimension.relax(flat, nodeOf(inputTensor)), init, inputKey, outputKey,
                         inputTensor, outputTensor, flatOutput, otherOutputs, (int) batch, true);
             } catch (BatchDimension.NotRelaxable e) {
-                log(dir + ": " + e.getMessage() + "; it keeps that batch size: tf-lc can inspect and export it, not "
-                        + "train or evaluate it");
+                log(dir + ": " + e.getMessage() + "; it keeps that batch size: tf-lc feeds it batches of exactly "
+                        + batch + " examples (the last one padded, the padding not counted)");
             }
         }
         return open(dir, meta, flat, init, inputKey, outputKey, inputTensor, outputTensor, flatOutput, otherOutputs,

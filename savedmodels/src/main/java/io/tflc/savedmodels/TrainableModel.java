@@ -156,15 +156,15 @@ public final class TrainableModel implements AutoCloseable {
     }
 
     /**
-     * Refuses a model whose graph takes one batch size only, for {@code purpose} (e.g. "train"): the data paths
-     * feed batches of any size, the last one shorter.
+     * Refuses a model whose graph takes one batch size only, for {@code purpose} (e.g. "prune"), which needs
+     * batches of other sizes.
      */
     public void requireAnyBatchSize(String purpose) {
         if (declared.fixedBatch() > 0) {
             throw new IllegalArgumentException("this model's graph takes batches of exactly " + declared.fixedBatch()
                     + " examples (the size is built into the graph, e.g. a Reshape to [" + declared.fixedBatch()
-                    + ", …]), and tf-lc cannot " + purpose + " it yet: it can be inspected and exported only. Export "
-                    + "it again with a free batch dimension (None in TF1's placeholder, -1 in reshapes)");
+                    + ", …]), and tf-lc cannot " + purpose + " such a model yet (it trains, compresses and evaluates "
+                    + "it). Export it again with a free batch dimension (None in TF1's placeholder, -1 in reshapes)");
         }
     }
 

@@ -14,7 +14,6 @@ import io.tflc.compressors.Uncompressed;
 import io.tflc.compressors.VectorQuantized;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.BatchSource;
-import io.tflc.lc.data.Minibatches;
 import io.tflc.lc.data.TrainingData;
 import io.tflc.lc.lstep.DivergenceException;
 import io.tflc.lc.evaluation.Evaluator;
@@ -134,9 +133,9 @@ public final class LcRun {
         List<Row> rows = new ArrayList<>();
         LStepGraph lstep = new LStepGraph(model, objective, compressed, settings.optimizer());
         testEvaluator = new Evaluator(model, testObjective);
-        try (BatchSource batches = train.batches(settings.batchSize());
-             BatchSource trainEval = train.batches(EVALUATION_BATCH);
-             Minibatches testEval = new Minibatches(test, EVALUATION_BATCH)) {
+        try (BatchSource batches = train.batchesFor(model, settings.batchSize());
+             BatchSource trainEval = train.batchesFor(model, EVALUATION_BATCH);
+             BatchSource testEval = test.batchesFor(model, EVALUATION_BATCH)) {
             Checkpoint checkpoint = resume && checkpoints != null ? Checkpoint.read(checkpoints) : null;
             int start;
             if (checkpoint != null) {
@@ -290,7 +289,7 @@ public final class LcRun {
     }
 
     /** Evaluates the nested model (weights := Δ(Θ)) and puts the live weights back. */
-    private Row nested(LStepGraph lstep, BatchSource trainEval, Minibatches testEval, String stage, int step,
+    private Row nested(LStepGraph lstep, BatchSource trainEval, BatchSource testEval, String stage, int step,
                        double mu, double lr, Matrix[] live) {
         Map<String, float[]> liveWeights = model.access().read(compressed);
         Map<String, float[]> decompressed = new LinkedHashMap<>();
@@ -309,7 +308,7 @@ public final class LcRun {
         }
     }
 
-    private Row evaluate(LStepGraph lstep, BatchSource trainEval, Minibatches testEval, String stage, int step,
+    private Row evaluate(LStepGraph lstep, BatchSource trainEval, BatchSource testEval, String stage, int step,
                          double mu, double lr, List<Row.TaskRow> taskRows) {
         Evaluator.Evaluation onTrain = lstep.evaluate(trainEval);
         Evaluator.Evaluation onTest = testEvaluator.evaluate(testEval);

@@ -108,6 +108,12 @@ public final class CompressJob {
             testObjective.check(test, outputs, "the test data (" + describe(plan, false) + ")");
             System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training and %,d test examples%n",
                     objective.name(), train.size(), test.size());
+            if (loaded.declared().fixedBatch() > 0) {
+                System.out.printf(java.util.Locale.ROOT, "the model's graph takes batches of exactly %d examples: it "
+                        + "trains and is measured in batches of %d (the plan's batch size is not used; the last "
+                        + "batch is padded and the padding neither counted nor learnt)%n",
+                        loaded.declared().fixedBatch(), loaded.declared().fixedBatch());
+            }
             try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test)) {
                 return compress(plan, title, options.resume(), model == null ? loaded : model, train, test,
                         objective, testObjective, fingerprint, listener);

@@ -1,7 +1,7 @@
 package io.tflc.lc.cli;
 
 import io.tflc.lc.data.Dataset;
-import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.data.BatchSource;
 import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
@@ -52,7 +52,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new java.io.IOException(data.source() + " has no t10k-* IDX files to evaluate on");
             }
             objective.check(test, objective.outputs(m), data.source());
-            try (Minibatches batches = new Minibatches(test, 1000)) {
+            try (BatchSource batches = test.batchesFor(m, 1000)) {
                 Evaluator.Evaluation e = new Evaluator(m, objective).evaluate(batches);
                 System.out.printf(Locale.ROOT, "%s: %s loss %.4f, %s on %d examples%n", model, objective.name(),
                         e.loss(), measures(e.metrics()), test.size());

@@ -79,7 +79,7 @@ public final class InspectCommand implements Callable<Integer> {
                     model.declared().otherOutputs().isEmpty() ? ""
                             : "; also serves " + String.join(", ", model.declared().otherOutputs().keySet()),
                     model.declared().fixedBatch() > 0 ? "; takes batches of exactly " + model.declared().fixedBatch()
-                            + " examples only (inspect and export, no training)" : "");
+                            + " examples only (fed padded batches of that size; no ID pruning)" : "");
             System.out.printf(Locale.ROOT, "weights (signature %s, logits %s):%n", signature,
                     model.logits().op().name());
             System.out.printf(Locale.ROOT, "  %-28s %-16s %12s  %-22s %14s%n", "name", "shape", "parameters", "layer",

@@ -67,6 +67,11 @@ public final class Dataset implements TrainingData {
         return new Minibatches(this, batchSize);
     }
 
+    @Override
+    public BatchSource exactBatches(int batchSize) {
+        return Minibatches.exactly(this, batchSize);
+    }
+
     public int[] exampleShape() {
         return exampleShape.clone();
     }

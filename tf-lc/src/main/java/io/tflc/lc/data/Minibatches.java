@@ -6,11 +6,20 @@ import org.tensorflow.types.TFloat32;
 /**
  * Feeds a dataset to a graph in minibatches through tensors allocated once: one pair for full batches and one
  * for the last, shorter batch. Batches are only valid inside the callback that receives them.
+ *
+ * <p>{@link #exactly}: for a graph that takes one batch size only, every batch has that size; the last one is padded
+ * with the pass's first examples, and its {@link Batch#size} counts the real ones (which come first).
  */
 public final class Minibatches implements BatchSource {
 
-    /** One minibatch: features [size, example shape…] and targets [size, target width]. */
+    /**
+     * One minibatch: features [rows, example shape…] and targets [rows, target width], of which the first
+     * {@code size} are real (rows = size, except in a padded last batch, see {@link #exactly}).
+     */
     public record Batch(TFloat32 features, TFloat32 targets, int size) {
+        Batch withSize(int real) {
+            return new Batch(features, targets, real);
+        }
     }
 
     /** What runs on each batch. */
@@ -23,16 +32,27 @@ public final class Minibatches implements BatchSource {
     private final int batchSize;
     private final Buffers full;
     private final Buffers last;
+    private final boolean exact;
 
     public Minibatches(Dataset data, int batchSize) {
+        this(data, batchSize, false);
+    }
+
+    private Minibatches(Dataset data, int batchSize, boolean exact) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
         }
         this.data = data;
-        this.batchSize = Math.min(batchSize, Math.max(data.size(), 1));
+        this.exact = exact;
+        this.batchSize = exact ? batchSize : Math.min(batchSize, Math.max(data.size(), 1));
         int remainder = data.size() % this.batchSize;
         this.full = new Buffers(this.batchSize);
-        this.last = remainder == 0 ? null : new Buffers(remainder);
+        this.last = remainder == 0 || exact ? null : new Buffers(remainder);
+    }
+
+    /** Batches of exactly {@code batchSize} examples, the last one padded (see the class comment). */
+    public static Minibatches exactly(Dataset data, int batchSize) {
+        return new Minibatches(data, batchSize, true);
     }
 
     @Override
@@ -60,6 +80,14 @@ public final class Minibatches implements BatchSource {
     public void forEach(int[] order, BatchConsumer consumer) {
         for (int start = 0; start < order.length; start += batchSize) {
             int size = Math.min(batchSize, order.length - start);
+            if (exact && size < batchSize) {
+                int[] padded = new int[batchSize];
+                for (int i = 0; i < batchSize; i++) {
+                    padded[i] = order[(start + i) % order.length];
+                }
+                consumer.accept(full.fill(padded, 0).withSize(size));
+                continue;
+            }
             Buffers buffers = size == batchSize ? full : last;
             if (buffers == null || buffers.size != size) {
                 throw new IllegalArgumentException("order of " + order.length + " examples does not match a dataset"

@@ -105,6 +105,13 @@ public final class TfRecordStream implements TrainingData {
         return new TfRecordBatches(this, batchSize);
     }
 
+    @Override
+    public BatchSource exactBatches(int batchSize) {
+        throw new IllegalArgumentException("the model's graph takes batches of exactly " + batchSize + " examples, "
+                + "which streamed data does not pad yet: load the training data (no --stream / \"stream\": false) "
+                + "or export the model with a free batch dimension");
+    }
+
     /** "tfrecord:FILES", how messages name this set. */
     public String describe() {
         return describe(patterns);

@@ -1,7 +1,7 @@
 package io.tflc.lc.evaluation;
 
 import io.tflc.lc.data.Dataset;
-import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.data.BatchSource;
 import io.tflc.savedmodels.TrainableModel;
 import org.tensorflow.Result;
 import org.tensorflow.types.TFloat32;
@@ -14,12 +14,13 @@ public final class Predictions {
     public static int[] of(TrainableModel model, Dataset data) {
         int[] predictions = new int[data.size()];
         int[] at = {0};
-        try (Minibatches batches = new Minibatches(data, 500)) {
-            batches.forEachInOrder(batch -> {
+        try (BatchSource batches = data.batchesFor(model, 500)) {
+            batches.inOrder(batch -> {
                 try (Result r = model.session().runner().feed(model.input(), batch.features()).fetch(model.logits())
                         .run()) {
-                    for (int p : argmax((TFloat32) r.get(0))) {
-                        predictions[at[0]++] = p;
+                    int[] best = argmax((TFloat32) r.get(0));
+                    for (int i = 0; i < batch.size(); i++) { // a padded batch's real rows come first
+                        predictions[at[0]++] = best[i];
                     }
                 }
             });

@@ -29,6 +29,7 @@ import org.tensorflow.op.train.ResourceApplyMomentum;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.StepStats;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The L-step added to a model's graph once: loss = the objective's mean loss (e.g. cross-entropy of the logits and
@@ -65,7 +66,6 @@ public final class LStepGraph {
     }
 
     public LStepGraph(TrainableModel model, Objective objective, List<String> penalizedWeights, Optimizer optimizer) {
-        model.requireAnyBatchSize("train");
         this.model = model;
         this.penalized = List.copyOf(penalizedWeights);
         this.optimizer = optimizer;
@@ -220,7 +220,9 @@ public final class LStepGraph {
         int[] batchIndex = {0};
         pass.accept(batch -> {
             batchIndex[0]++;
-            try (Result result = update(batch).run()) {
+            boolean padded = batch.size() < batch.features().shape().size(0);
+            try (TInt32 rows = padded ? TInt32.scalarOf(batch.size()) : null;
+                 Result result = update(batch, rows).run()) {
                 float loss = ((TFloat32) result.get(0)).getFloat();
                 if (!Float.isFinite(loss)) {
                     throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
@@ -249,7 +251,7 @@ public final class LStepGraph {
     public StepStats traceBatch(Minibatches batches, int[] order) {
         StepStats[] stats = new StepStats[1];
         batches.forEach(java.util.Arrays.copyOf(order, batches.batchSize()), batch -> {
-            try (Result result = update(batch)
+            try (Result result = update(batch, null)
                     .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
                     .runAndFetchMetadata()) {
                 stats[0] = result.getMetadata().orElseThrow().getStepStats();
@@ -258,9 +260,11 @@ public final class LStepGraph {
         return stats[0];
     }
 
-    private Session.Runner update(Minibatches.Batch batch) {
-        return model.session().runner().feed(model.input(), batch.features()).feed(model.targets(), batch.targets())
-                .addTarget(train).fetch(dataLoss);
+    /** One update; {@code realRows} (null for a full batch): the real rows of a padded one, the only ones it learns. */
+    private Session.Runner update(Minibatches.Batch batch, TInt32 realRows) {
+        Session.Runner runner = model.session().runner().feed(model.input(), batch.features())
+                .feed(model.targets(), batch.targets()).addTarget(train).fetch(dataLoss);
+        return realRows == null ? runner : runner.feed(evaluator.realRows(), realRows);
     }
 
     /** The op that applies one minibatch update, for callers that drive training themselves (benchmarks). */

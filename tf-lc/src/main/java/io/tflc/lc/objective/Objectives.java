@@ -1,7 +1,7 @@
 package io.tflc.lc.objective;
 
 import io.tflc.lc.data.Dataset;
-import io.tflc.lc.data.Minibatches;
+import io.tflc.lc.data.BatchSource;
 import io.tflc.savedmodels.TrainableModel;
 import java.util.List;
 import org.tensorflow.GraphOperation;
@@ -76,8 +76,8 @@ public final class Objectives {
         int width = Objective.units(tensor);
         float[] targets = new float[data.size() * width];
         int[] at = {0};
-        try (Minibatches batches = new Minibatches(data, 500)) {
-            batches.forEachInOrder(batch -> {
+        try (BatchSource batches = data.batchesFor(model, 500)) {
+            batches.inOrder(batch -> {
                 try (Result r = model.session().runner().feed(model.input(), batch.features()).fetch(tensor).run()) {
                     float[] values = new float[batch.size() * width];
                     ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(values);

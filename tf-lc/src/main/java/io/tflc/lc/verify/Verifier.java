@@ -60,6 +60,13 @@ public final class Verifier {
         }
     }
 
+    /** The batch size the original's signature insists on (TF1 exports often fix one), or 0 for any. */
+    private static int fixedBatch(SavedModelBundle original) {
+        var input = original.metaGraphDef().getSignatureDefOrThrow("serving_default").getInputsMap().values()
+                .iterator().next().getTensorShape();
+        return input.getUnknownRank() || input.getDimCount() == 0 ? 0 : (int) Math.max(0, input.getDim(0).getSize());
+    }
+
     /**
      * Runs both models on {@code data} as a serving pipeline does: classifiers are measured by accuracy and agreement,
      * regression models by MAE. Both models' ops are scanned ({@link OpScan}) before either is loaded.
@@ -70,7 +77,8 @@ public final class Verifier {
         OpScan.require(compressed, trust);
         try (SavedModelBundle a = SavedModelBundle.load(original.toString(), "serve");
              SavedModelBundle b = SavedModelBundle.load(compressed.toString(), "serve");
-             Minibatches batches = new Minibatches(data, batchSize)) {
+             Minibatches batches = fixedBatch(a) > 0 ? Minibatches.exactly(data, fixedBatch(a))
+                     : new Minibatches(data, batchSize)) {
             Served first = new Served(a.function("serving_default"));
             Served second = new Served(b.function("serving_default"));
             long[] counts = new long[3]; // original right, compressed right, same prediction
@@ -82,11 +90,13 @@ public final class Verifier {
                 float[] p = first.outputs(batch.features());
                 float[] q = second.outputs(batch.features());
                 if (kind == Kind.REGRESSION) {
-                    for (int i = 0; i < targets.length; i++) {
+                    // A padded batch's real rows come first.
+                    int real = targets.length / Math.toIntExact(batch.targets().shape().size(0)) * batch.size();
+                    for (int i = 0; i < real; i++) {
                         absolute[0] += Math.abs(p[i] - targets[i]);
                         absolute[1] += Math.abs(q[i] - targets[i]);
                     }
-                    values[0] += targets.length;
+                    values[0] += real;
                     return;
                 }
                 int[] pc = classes(p, batch.size(), kind);
