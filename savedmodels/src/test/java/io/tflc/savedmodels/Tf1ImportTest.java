@@ -42,6 +42,8 @@ class Tf1ImportTest {
                 assertFalse(types.contains(gone), gone + " left in " + types);
             }
             assertTrue(types.contains("FusedBatchNormV3"), "v1 BatchNorm upgraded to V3");
+            assertEquals(List.of(), Preflight.missingGradients(model), "every op on the way to the logits has a "
+                    + "gradient (the v1 BatchNorm has none)");
             assertEquals("probabilities", model.outputName(), "the one float output is trained");
             assertEquals(Set.of("classes"), model.declared().otherOutputs().keySet());
             assertEquals(0, model.declared().fixedBatch(), "the batch dimension is relaxed");
