@@ -26,6 +26,8 @@ final class GflopsBenchmark {
     private static final int REPETITIONS = 5;
     private static final int N = 2048;
     private static final int MATMULS_PER_SAMPLE = 10;
+    /** FLOPs of one measured epoch at most (LeNets: all 60,000 images; ResNet-20: about 10,000). */
+    private static final double FLOPS_PER_EPOCH = 2e12;
 
     private GflopsBenchmark() {
     }
@@ -38,35 +40,45 @@ final class GflopsBenchmark {
             Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new long[] {N, N}), TFloat32.class);
             Operand<TFloat32> product = tf.reduceSum(tf.linalg.matMul(a, tf.identity(a)), tf.constant(new int[] {0, 1}));
             for (String name : models.isEmpty() ? List.of("lenet300", "lenet5") : models) {
-                Dataset train = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255,
+                Dataset all = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255,
                         ReferenceModels.exampleShape(name)).train();
-                try (TrainableModel model = ReferenceModels.build(name, 1);
-                     Minibatches batches = new Minibatches(train, 128)) {
+                try (TrainableModel model = ReferenceModels.build(name, 1)) {
                     double flopsPerExample = 3.0 * model.weights().stream()
                             .mapToLong(w -> Flops.perExample(model, w)).sum();
-                    LStepGraph lstep = PenalizedLStep.on(model, 1e-2);
-                    SplittableRandom random = new SplittableRandom(1);
-                    lstep.epoch(batches, train.shuffledIndices(random), () -> { });
-                    matMulSeconds(session, product);
-                    Sample epoch = new Sample(REPETITIONS);
-                    Sample matMul = new Sample(REPETITIONS);
-                    Sample ratio = new Sample(REPETITIONS);
-                    for (int r = 0; r < REPETITIONS; r++) {
-                        long t0 = System.nanoTime();
-                        lstep.epoch(batches, train.shuffledIndices(random), () -> { });
-                        double epochGflops = flopsPerExample * train.size() / (System.nanoTime() - t0);
-                        double matMulGflops = 2.0 * N * N * N / matMulSeconds(session, product) / 1e9;
-                        epoch.add(epochGflops);
-                        matMul.add(matMulGflops);
-                        ratio.add(epochGflops / matMulGflops);
-                    }
-                    System.out.printf(Locale.ROOT, "  %-8s L-step epoch %s GFLOP/s (%.2f MFLOP per example)   "
-                                    + "MatMul %d³ %s GFLOP/s   ratio %s%n", name, epoch.format("%.1f"),
-                            flopsPerExample / 1e6, N, matMul.format("%.1f"), ratio.format("%.3f"));
+                    // An epoch of about FLOPS_PER_EPOCH at most: GFLOP/s is a rate, and a ResNet's full epoch
+                    // would take minutes per sample.
+                    Dataset train = all.head((int) Math.min(all.size(), Math.ceil(FLOPS_PER_EPOCH / flopsPerExample)));
+                    measure(name, model, train, flopsPerExample, session, product);
                 }
             }
         }
         return 0;
+    }
+
+    /** One model's L-step epochs and MatMuls, alternated, medians printed. */
+    private static void measure(String name, TrainableModel model, Dataset train, double flopsPerExample,
+                                Session session, Operand<TFloat32> product) {
+        try (Minibatches batches = new Minibatches(train, 128)) {
+            LStepGraph lstep = PenalizedLStep.on(model, 1e-2);
+            SplittableRandom random = new SplittableRandom(1);
+            lstep.epoch(batches, train.shuffledIndices(random), () -> { });
+            matMulSeconds(session, product);
+            Sample epoch = new Sample(REPETITIONS);
+            Sample matMul = new Sample(REPETITIONS);
+            Sample ratio = new Sample(REPETITIONS);
+            for (int r = 0; r < REPETITIONS; r++) {
+                long t0 = System.nanoTime();
+                lstep.epoch(batches, train.shuffledIndices(random), () -> { });
+                double epochGflops = flopsPerExample * train.size() / (System.nanoTime() - t0);
+                double matMulGflops = 2.0 * N * N * N / matMulSeconds(session, product) / 1e9;
+                epoch.add(epochGflops);
+                matMul.add(matMulGflops);
+                ratio.add(epochGflops / matMulGflops);
+            }
+            System.out.printf(Locale.ROOT, "  %-8s L-step epoch of %,d examples %s GFLOP/s (%.2f MFLOP per example)   "
+                            + "MatMul %d³ %s GFLOP/s   ratio %s%n", name, train.size(), epoch.format("%.1f"),
+                    flopsPerExample / 1e6, N, matMul.format("%.1f"), ratio.format("%.3f"));
+        }
     }
 
     /** Seconds per MatMul, from {@value #MATMULS_PER_SAMPLE} runs (random inputs generated in the graph, O(N²)). */
