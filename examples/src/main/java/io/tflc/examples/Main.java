@@ -7,6 +7,7 @@ import io.tflc.lc.cli.EvaluateCommand;
 import io.tflc.lc.cli.InspectCommand;
 import io.tflc.lc.cli.VerifyCommand;
 import io.tflc.lc.cli.PruneIdCommand;
+import io.tflc.lc.cli.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tf-lc", mixinStandardHelpOptions = true, version = "tf-lc 0.1.0-SNAPSHOT",
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
         subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class,
-                InspectCommand.class, VerifyCommand.class, PruneIdCommand.class, ExperimentsCommand.class,
-                BenchCommand.class})
+                InspectCommand.class, VerifyCommand.class, PruneIdCommand.class, SensitivityCommand.class,
+                ExperimentsCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
