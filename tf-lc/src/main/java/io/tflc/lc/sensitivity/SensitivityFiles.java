@@ -158,18 +158,29 @@ public final class SensitivityFiles {
         return report.weights().stream().mapToLong(WeightSensitivity::referenceBits).sum();
     }
 
-    /** Bars grouped by weight, one per ladder rung (rungs a weight lacks, such as ranks that save nothing: none). */
+    /**
+     * Bars grouped by weight, one per ladder rung (rungs a weight lacks, such as ranks that save nothing: none), on
+     * a logarithmic axis: what decides a plan is the difference between a tenth of a point and a few points, which a
+     * linear axis flattens next to a rung that ruins the model. Rises below {@link #floor} (and falls) are drawn at
+     * the floor, as a stub.
+     */
     static CategoryChart chart(SensitivityReport report, String title) {
         List<String> weights = report.weights().stream().map(WeightSensitivity::weight).toList();
         Map<String, LadderEntry> rungs = new LinkedHashMap<>();
         report.weights().forEach(w -> w.trials().forEach(t -> rungs.putIfAbsent(t.entry().key(), t.entry())));
         int width = Math.min(2400, Math.max(900, 200 + weights.size() * (rungs.size() * 14 + 40)));
-        String rise = report.rate() ? "validation " + report.measure() + " increase (points)"
-                : "validation " + measureTitle(report) + " increase";
+        double scale = report.rate() ? 100 : 1;
+        double floor = floor(report);
+        String rise = String.format(Locale.ROOT, "validation %s increase%s (log scale; %s or less: the stub)",
+                measureTitle(report), report.rate() ? " in points" : "", new java.math.BigDecimal(floor)
+                        .round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString());
         CategoryChart chart = new CategoryChartBuilder().width(width).height(600)
                 .title("Sensitivity: " + title + " (only that weight compressed)").xAxisTitle("weight")
                 .yAxisTitle(rise).build();
         chart.getStyler().setOverlapped(false);
+        chart.getStyler().setYAxisLogarithmic(true);
+        // Below the floor, so that a rung at the floor still shows as a stub rather than as nothing.
+        chart.getStyler().setYAxisMin(floor / 3);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(weights.size() > 6 ? 30 : 0);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
@@ -180,7 +191,7 @@ public final class SensitivityFiles {
                 Double v = null;
                 for (Trial t : w.trials()) {
                     if (t.entry().key().equals(rung.key())) {
-                        v = (report.rate() ? 100 : 1) * report.change(t);
+                        v = Math.max(floor, scale * report.change(t));
                     }
                 }
                 values.add(v);
@@ -191,5 +202,13 @@ public final class SensitivityFiles {
                     colours.length - 1)]);
         }
         return chart;
+    }
+
+    /**
+     * The smallest rise the chart tells apart: a hundredth of a point of error, or a thousandth of the reference's
+     * MAE (or loss).
+     */
+    private static double floor(SensitivityReport report) {
+        return report.rate() ? 0.01 : Math.max(1e-6, 1e-3 * Math.abs(report.headline(report.reference())));
     }
 }
