@@ -140,4 +140,22 @@ class SensitivityCommandTest {
         assertTrue(json.getAsJsonObject("reference").get("error").getAsDouble() < 0.03, "the model as published");
         assertEquals(5, json.getAsJsonArray("weights").size(), "three convolution and two dense kernels");
     }
+
+    /** A regression model is measured by its objective's MAE; skips without ../shared. */
+    @Test
+    void regressionIsMeasuredByMae(@TempDir Path dir) throws Exception {
+        Path model = SharedFiles.require("savedmodels/keras-autompg-regression");
+        Path csv = SharedFiles.require("data/auto-mpg/auto-mpg.csv");
+        CliRun run = CliRun.of(new SensitivityCommand(), "--model", model.toString(), "--data", "csv:" + csv,
+                "--label", "MPG", "--split-train", "313", "--loss", "mse", "--out", dir.resolve("out").toString());
+        assertEquals(0, run.status(), run.all());
+        System.out.print(run.output());
+        assertTrue(run.output().contains("| validation MAE | Δ loss | Δ MAE |"), run.all());
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("out/sensitivity.json")))
+                .getAsJsonObject();
+        assertEquals("mae", json.get("measure").getAsString());
+        assertEquals(62, json.get("validation_examples").getAsInt(), "20% of 313");
+        assertEquals(3, json.getAsJsonArray("weights").size(), "three dense kernels; the normalization's "
+                + "statistics are not trainable");
+    }
 }
