@@ -84,7 +84,13 @@ public final class CompressJob {
                 plan.model().input(), plan.model().output(), options.trust());
              TrainableModel folded = plan.foldBatchNorm() ? foldBatchNorm(read) : null) {
             TrainableModel loaded = folded != null ? folded : read;
-            Objective objective = Objectives.resolve(lossFor(plan), loaded, plan.loss().temperature());
+            String source = plan.data().source() != null ? plan.data().source() : plan.data().train();
+            String loss = Objectives.forData(plan.loss().name(), source);
+            if (!loss.equals(plan.loss().name())) {
+                System.out.println("generated inputs have no labels: the model learns the reference's outputs (" + loss
+                        + ")");
+            }
+            Objective objective = Objectives.resolve(loss, loaded, plan.loss().temperature());
             if (plan.data().stream()) {
                 return streamed(plan, loaded, objective, fingerprint, title, options, listener);
             }
@@ -96,7 +102,7 @@ public final class CompressJob {
             if (objective instanceof Distillation distill) {
                 // The reference's own outputs are the training targets: labels are neither used nor needed.
                 train = Objectives.teacherTargets(loaded, distill, train);
-                if (labelled(test, distill.base(), outputs)) {
+                if (distill.base().fits(test, outputs)) {
                     testObjective = distill.base();
                 } else {
                     System.out.println("the test set has no labels the model's objective can use: it is measured "
@@ -163,34 +169,6 @@ public final class CompressJob {
             inputs.put(i == 0 ? "data" : "data (" + (i + 1) + ")", data.get(i));
         }
         return inputs;
-    }
-
-    /**
-     * The plan's loss; on generated inputs ({@code noise:N}), which have no labels, distillation (what {@code auto}
-     * means there), and any other loss an error.
-     */
-    private static String lossFor(Plan plan) {
-        Plan.Data d = plan.data();
-        String name = plan.loss().name();
-        if (!(DataSources.isNoise(d.source()) || DataSources.isNoise(d.train()))) {
-            return name;
-        }
-        if (name.equals(Objectives.AUTO) || name.equals(Distillation.NAME)) {
-            System.out.println("generated inputs have no labels: the model learns the reference's outputs (distill)");
-            return Distillation.NAME;
-        }
-        throw new IllegalArgumentException("the data is generated (" + (d.source() != null ? d.source() : d.train())
-                + ") and has no labels, so the loss " + name + " cannot train on it: use --loss distill (or leave the "
-                + "loss out), which matches the reference's outputs");
-    }
-
-    private static boolean labelled(Dataset data, Objective objective, int outputs) {
-        try {
-            objective.check(data, outputs, "");
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String describe(Plan plan, boolean train) {

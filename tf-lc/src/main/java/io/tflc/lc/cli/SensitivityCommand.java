@@ -110,7 +110,7 @@ public final class SensitivityCommand implements Callable<Integer> {
 
     private void run(String source, Path folder) throws IOException {
         try (TrainableModel m = SavedModelReader.read(model, "serving_default", null, null, trust.trust())) {
-            Objective objective = Objectives.resolve(lossFor(source), m, Distillation.DEFAULT_TEMPERATURE);
+            Objective objective = Objectives.resolve(Objectives.forData(loss, source), m, Distillation.DEFAULT_TEMPERATURE);
             Dataset training = training(source, m.exampleShape());
             int outputs = objective.outputs(m);
             if (!(objective instanceof Distillation)) {
@@ -120,7 +120,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             Dataset measured = split.validation();
             if (objective instanceof Distillation distill) {
                 // As compress measures its test set: against labels when they fit, else against the reference.
-                if (labelled(measured, distill.base(), outputs)) {
+                if (distill.base().fits(measured, outputs)) {
                     objective = distill.base();
                 } else {
                     measured = Objectives.teacherTargets(m, distill, measured);
@@ -153,27 +153,6 @@ public final class SensitivityCommand implements Callable<Integer> {
                     + "its t10k set as the training data, or a folder with train-* files");
         }
         return sets.train();
-    }
-
-    /** The loss; generated inputs have no labels, so they are measured by distillation or not at all. */
-    private String lossFor(String source) {
-        if (!DataSources.isNoise(source)) {
-            return loss;
-        }
-        if (loss.equals(Objectives.AUTO) || loss.equals(Distillation.NAME)) {
-            return Distillation.NAME;
-        }
-        throw new IllegalArgumentException("the data is generated (" + source + ") and has no labels, so the loss "
-                + loss + " cannot measure on it: use --loss distill (or leave the loss out)");
-    }
-
-    private static boolean labelled(Dataset data, Objective objective, int outputs) {
-        try {
-            objective.check(data, outputs, "");
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** One line per weight: the harshest rung of each family and what it cost. */

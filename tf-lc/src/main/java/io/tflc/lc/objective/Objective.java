@@ -44,6 +44,16 @@ public interface Objective {
      */
     void check(Dataset data, int outputs, String origin);
 
+    /** Whether {@code data}'s targets fit (see {@link #check}): whether it is labelled for this objective. */
+    default boolean fits(Dataset data, int outputs) {
+        try {
+            check(data, outputs, "");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The number of units of a [batch, units] tensor (a scalar output per example counts as one). */
     static int units(Operand<TFloat32> tensor) {
         var shape = tensor.shape();

@@ -36,6 +36,22 @@ public final class Objectives {
         };
     }
 
+    /**
+     * The loss to use on data from {@code source}: {@code name}, except on generated inputs ({@code noise:N}), which
+     * have no labels: there {@code auto} means distillation and any loss that needs labels is an error.
+     */
+    public static String forData(String name, String source) {
+        if (!io.tflc.lc.data.DataSources.isNoise(source)) {
+            return name;
+        }
+        if (name.equals(AUTO) || name.equals(Distillation.NAME)) {
+            return Distillation.NAME;
+        }
+        throw new IllegalArgumentException("the data is generated (" + source + ") and has no labels, so the loss "
+                + name + " cannot train or measure on it: use --loss distill (or leave the loss out), which matches "
+                + "the reference's outputs");
+    }
+
     private static Objective auto(TrainableModel model) {
         Objective found = autoOrNull(model);
         if (found == null) {
