@@ -40,9 +40,9 @@ final class DemoCommand implements Callable<Integer> {
                 "demo: LeNet300, 1-bit codebook per layer", new CompressJob.Options(false, true, ModelTrust.CHECK_OPS),
                 new ProgressListener(System.out)).report();
         System.out.printf(Locale.ROOT, "%nreference %.2f%% · direct compression %.2f%% · LC %.2f%% test error · "
-                        + "%.1f× smaller (bits)%nreports: %s%n", 100 * report.reference().testError(),
-                100 * report.directCompression().testError(), 100 * report.finalRow().testError(),
-                report.finalRow().compressionRatio(), plan.output().normalize().resolve("report.md"));
+                        + "%.1f× smaller (bits)%nexported: %s%nreports: %s%n", 100 * report.reference().testError(),
+                100 * report.directCompression().testError(), 100 * report.exported().testError(),
+                report.exported().compressionRatio(), report.exportedText(), plan.output().normalize().resolve("report.md"));
         return 0;
     }
 }

@@ -130,7 +130,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
         var report = summary.report();
         System.out.printf(Locale.ROOT, "%s: reference %.2f%% · DC %.2f%% · LC %.2f%% · %.1f× (bits) · %.0f s%n",
                 scheme.label(), 100 * report.reference().testError(), 100 * report.directCompression().testError(),
-                100 * report.finalRow().testError(), report.finalRow().compressionRatio(),
+                100 * report.exported().testError(), report.exported().compressionRatio(),
                 (System.nanoTime() - start) / 1e9);
     }
 

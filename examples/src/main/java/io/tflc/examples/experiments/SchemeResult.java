@@ -16,7 +16,7 @@ record SchemeResult(String name, String label, Row reference, Row directCompress
     static SchemeResult of(ExperimentDefinition.Scheme scheme, RunSummary run) {
         var report = run.report();
         return new SchemeResult(scheme.name(), scheme.label(), report.reference(), report.directCompression(),
-                report.finalRow(), run.sizes().original(), run.sizes().directCompression(), run.sizes().compressed());
+                report.exported(), run.sizes().original(), run.sizes().directCompression(), run.sizes().compressed());
     }
 
     /** What Θ is, task by task (e.g. "dense/kernel: rank 18"). */

@@ -26,13 +26,19 @@ import java.util.Map;
  * @param completedSteps LC steps done (0: only the reference and DC)
  * @param directThetas Θ of direct compression, for its size on disk in the report
  * @param referencePredictions the reference's predicted test classes (agreement), null for regression
+ * @param best the best nested model so far (what is exported)
+ * @param learningRateFactor what the plan's learning rate is multiplied by (halved each time the nested criterion
+ *     got worse several steps in a row)
+ * @param worseInARow LC steps in a row, up to the last, whose nested criterion was worse than the step before
+ * @param lastCriterion the nested criterion of the last completed step
  */
 public record Checkpoint(String fingerprint, int completedSteps, Map<String, float[]> modelVariables,
                          Map<String, float[]> lStepVariables, List<Theta> directThetas, List<Theta> thetas,
-                         List<Matrix> lambdas, List<Row> rows, int[] referencePredictions)
+                         List<Matrix> lambdas, List<Row> rows, int[] referencePredictions, BestNested best,
+                         double learningRateFactor, int worseInARow, double lastCriterion)
         implements Serializable {
 
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
     public static final String FILE = "checkpoint.bin";
 
     /** Writes to {@code folder} under a temporary name, syncs, and moves it over the previous checkpoint. */

@@ -38,7 +38,10 @@ import java.util.stream.IntStream;
  * The LC algorithm on one model (DESIGN §2): evaluate the reference, compress it directly (DC, at μ0), then for
  * each μ of the schedule run the L-step (SGD on loss + μ/2‖w − Δ(Θ) − λ/μ‖²), the C-steps Θ = Π(w − λ/μ) of all
  * tasks in parallel, the multiplier update λ ← λ − μ(w − Δ(Θ)), and evaluate the nested model (weights := Δ(Θ)),
- * restoring the live weights w afterwards. The compressed model is the last Θ.
+ * restoring the live weights w afterwards. The compressed model is the best nested model seen ({@link BestNested}),
+ * DC included: lowest loss on a validation split when the run has one, else lowest training loss (the rows measure
+ * it anyway). When that criterion got worse {@value #WORSE_STEPS} steps in a row, the learning rate is halved from
+ * then on; an L-step that diverges ends the run early, with the best so far as its result.
  *
  * <p>With a checkpoint folder, the full state is written atomically after DC and after every LC step, and
  * {@code run(true)} continues from the last one: a run killed at any moment loses at most the step in progress.
@@ -47,6 +50,8 @@ public final class LcRun {
     private static final int EVALUATION_BATCH = 1000;
     /** An epoch whose mean loss exceeds the reference's this many times (and 10) has exploded. */
     private static final double EXPLOSION = 1e3;
+    /** Steps in a row whose nested criterion got worse before the learning rate is halved. */
+    static final int WORSE_STEPS = 3;
 
     /** Progress callbacks; all optional. */
     public interface Listener {
@@ -74,6 +79,8 @@ public final class LcRun {
     private final List<String> compressed;
     private final Path checkpoints;
     private final String fingerprint;
+    /** The split the best nested model is chosen on, or null: its training loss then. */
+    private final Dataset validation;
 
     private Theta[] theta;
     /** Θ of direct compression, kept to report what DC would store. */
@@ -85,6 +92,11 @@ public final class LcRun {
     private Evaluator testEvaluator;
     private final Objective objective;
     private final Objective testObjective;
+    private BestNested best;
+    private double learningRateFactor = 1;
+    private int worseInARow;
+    private double lastCriterion = Double.NaN;
+    private String stop;
 
     /** A classifier's run: softmax cross-entropy on class-index targets, train and test. */
     public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
@@ -103,6 +115,18 @@ public final class LcRun {
     public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings,
                  TrainingData train, Dataset test, Objective objective, Objective testObjective, long seed,
                  Listener listener, Path checkpoints, String fingerprint) {
+        this(model, tasks, schedule, settings, train, test, null, objective, testObjective, seed, listener,
+                checkpoints, fingerprint);
+    }
+
+    /**
+     * @param validation examples apart from {@code train} on which the best nested model is chosen (by
+     *     {@code objective}'s loss), or null to choose by the nested model's training loss; never the test set
+     */
+    public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings,
+                 TrainingData train, Dataset test, Dataset validation, Objective objective, Objective testObjective,
+                 long seed, Listener listener, Path checkpoints, String fingerprint) {
+        this.validation = validation;
         this.model = model;
         this.objective = objective;
         this.testObjective = testObjective;
@@ -135,7 +159,9 @@ public final class LcRun {
         testEvaluator = new Evaluator(model, testObjective);
         try (BatchSource batches = train.batchesFor(model, settings.batchSize());
              BatchSource trainEval = train.batchesFor(model, EVALUATION_BATCH);
-             BatchSource testEval = test.batchesFor(model, EVALUATION_BATCH)) {
+             BatchSource testEval = test.batchesFor(model, EVALUATION_BATCH);
+             BatchSource validationEval = validation == null ? null
+                     : validation.batchesFor(model, EVALUATION_BATCH)) {
             Checkpoint checkpoint = resume && checkpoints != null ? Checkpoint.read(checkpoints) : null;
             int start;
             if (checkpoint != null) {
@@ -153,24 +179,40 @@ public final class LcRun {
                     lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
                 });
                 directTheta = List.of(theta);
-                emit(rows, nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference));
+                Row dc = nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference);
+                emit(rows, dc);
+                lastCriterion = criterion(lstep, validationEval, dc);
+                best = snapshot(0, lastCriterion);
                 save(0, lstep, rows);
                 start = 0;
             }
             for (int j = start; j < schedule.steps(); j++) {
                 double mu = schedule.mu(j);
-                double lr = settings.learningRate(j);
-                lstep.setPenalty(mu, targets(mu));
-                lstep.setLearningRate(lr);
-                int epochs = settings.epochs(j);
-                listener.stepStarted(j + 1, schedule.steps(), mu, epochs, batches.count());
-                SplittableRandom random = new SplittableRandom(seed * 1_000_003L + j);
-                for (int e = 0; e < epochs; e++) {
-                    double loss = trainEpoch(lstep, batches, random, j, mu, lr);
-                    listener.epochFinished(j + 1, e + 1, loss);
-                }
-                Matrix[] w = packAll(model.access().read(compressed));
+                // × 1 unless the criterion got worse WORSE_STEPS times in a row: the plan's L-step is untouched then.
+                double lr = settings.learningRate(j) * learningRateFactor;
                 final int step = j + 1;
+                Matrix[] w;
+                try {
+                    lstep.setPenalty(mu, targets(mu));
+                    lstep.setLearningRate(lr);
+                    int epochs = settings.epochs(j);
+                    listener.stepStarted(step, schedule.steps(), mu, epochs, batches.count());
+                    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + j);
+                    for (int e = 0; e < epochs; e++) {
+                        double loss = trainEpoch(lstep, batches, random, j, mu, lr);
+                        listener.epochFinished(step, e + 1, loss);
+                    }
+                    w = packAll(model.access().read(compressed));
+                    for (int t = 0; t < w.length; t++) {
+                        Finite.require(w[t], "the weights of task " + tasks.get(t).name() + " after the L-step");
+                    }
+                } catch (DivergenceException | NonFiniteException e) {
+                    // The live weights are lost, but the best nested model is not: the run ends with it as its
+                    // result rather than with no model at all. The last checkpoint stays as it was.
+                    stop = "LC step " + step + " diverged, the run stopped there: " + e.getMessage();
+                    System.out.println(stop);
+                    break;
+                }
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
                     Matrix x = w[t].minus(scaled(lambda[t], 1 / mu));
                     Compressed c = cStep(t, x, CStep.of(mu, step, theta[t]), "after the L-step of LC step " + step
@@ -178,11 +220,61 @@ public final class LcRun {
                     theta[t] = c.theta();
                     lambda[t] = lambda[t].minus(scaled(w[t].minus(c.delta()), mu));
                 });
-                emit(rows, nested(lstep, trainEval, testEval, "lc", step, mu, lr, w));
+                Row row = nested(lstep, trainEval, testEval, "lc", step, mu, lr, w);
+                emit(rows, row);
+                judge(step, criterion(lstep, validationEval, row));
                 save(step, lstep, rows);
             }
         }
-        return new LcReport(rows);
+        return new LcReport(rows, best.step(), criterionText(), stop);
+    }
+
+    /** What the best nested model is chosen by, as the report says it. */
+    private String criterionText() {
+        return validation == null ? "lowest nested training loss"
+                : "lowest nested validation loss (" + validation.size() + " training examples held out)";
+    }
+
+    /**
+     * The nested model's criterion: its loss on the validation split (measured now, with weights := Δ(Θ)), or the
+     * training loss its row already holds.
+     */
+    private double criterion(LStepGraph lstep, BatchSource validationEval, Row row) {
+        if (validationEval == null) {
+            return row.trainLoss();
+        }
+        Map<String, float[]> live = model.access().read(compressed);
+        model.access().assign(decompressedWeights(List.of(theta)));
+        try {
+            return lstep.evaluate(validationEval).loss();
+        } finally {
+            model.access().assign(live);
+        }
+    }
+
+    /** Keeps step {@code step}'s nested model when it is the best, and halves the learning rate after a bad run. */
+    private void judge(int step, double value) {
+        if (best.beatenBy(value)) {
+            best = snapshot(step, value);
+        }
+        boolean worse = !(value <= lastCriterion);
+        worseInARow = worse ? worseInARow + 1 : 0;
+        lastCriterion = value;
+        if (worseInARow == WORSE_STEPS) {
+            learningRateFactor /= 2;
+            worseInARow = 0;
+            System.out.printf(java.util.Locale.ROOT, "LC step %d: the nested %s got worse %d steps in a row: the "
+                    + "learning rate is halved from step %d on (now %s × the plan's)%n", step,
+                    validation == null ? "training loss" : "validation loss", WORSE_STEPS, step + 1,
+                    learningRateFactor);
+        }
+    }
+
+    /** The nested model now: Θ of every task and the current values of the weights outside the tasks. */
+    private BestNested snapshot(int step, double value) {
+        Map<String, float[]> others = new LinkedHashMap<>(model.access().readAll());
+        others.keySet().removeAll(compressed);
+        return new BestNested(step, value, List.of(theta), others);
     }
 
     /** A C-step's Θ and Δ(Θ), decompressed once. */
@@ -222,8 +314,8 @@ public final class LcRun {
     private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {
         if (checkpoints != null) {
             new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
-                    directTheta, List.of(theta), List.of(lambda), List.copyOf(rows), referencePredictions)
-                    .write(checkpoints);
+                    directTheta, List.of(theta), List.of(lambda), List.copyOf(rows), referencePredictions, best,
+                    learningRateFactor, worseInARow, lastCriterion).write(checkpoints);
         }
     }
 
@@ -242,15 +334,37 @@ public final class LcRun {
         }
         referenceRow = rows.get(0);
         referencePredictions = checkpoint.referencePredictions();
+        best = checkpoint.best();
+        learningRateFactor = checkpoint.learningRateFactor();
+        worseInARow = checkpoint.worseInARow();
+        lastCriterion = checkpoint.lastCriterion();
     }
 
-    /** Sets the model's weights to Δ(Θ) of the last C-step: the compressed model, as dense weights. */
+    /** Sets the model's weights to Δ(Θ) of the last C-step: the last step's nested model, as dense weights. */
     public void applyCompressedWeights() {
+        model.access().assign(decompressedWeights(List.of(theta)));
+    }
+
+    /**
+     * Sets every model weight to the best nested model's ({@link BestNested}): Δ(Θ) in the tasks, that step's
+     * values outside them. This is what a run exports.
+     */
+    public void applyBestWeights() {
+        model.access().assign(best.otherWeights());
+        model.access().assign(decompressedWeights(best.thetas()));
+    }
+
+    /** The best nested model after {@link #run}: its step, criterion and Θ. */
+    public BestNested best() {
+        return best;
+    }
+
+    private Map<String, float[]> decompressedWeights(List<Theta> thetas) {
         Map<String, float[]> decompressed = new LinkedHashMap<>();
         for (int t = 0; t < tasks.size(); t++) {
-            decompressed.putAll(tasks.get(t).unpack(theta[t].decompress()));
+            decompressed.putAll(tasks.get(t).unpack(thetas.get(t).decompress()));
         }
-        model.access().assign(decompressed);
+        return decompressed;
     }
 
     /** The compressed parameters after {@link #run()}, one per task. */

@@ -86,6 +86,10 @@ public final class CompressCommand implements Callable<Integer> {
                 + "memory; needs --test-data)")
         boolean stream;
 
+        @Option(names = "--validation", description = "hold this many training examples out and export the LC "
+                + "step whose nested model has the lowest loss on them (default: 0, the lowest training loss)")
+        int validation;
+
         @Option(names = "--steps", description = "LC steps (default: 30)")
         Integer steps;
 
@@ -118,6 +122,9 @@ public final class CompressCommand implements Callable<Integer> {
             }
             if (stream) {
                 d.addProperty("stream", true);
+            }
+            if (validation > 0) {
+                d.addProperty("validation", validation);
             }
             if (splitTrain > 0) {
                 JsonObject split = new JsonObject();
@@ -184,10 +191,11 @@ public final class CompressCommand implements Callable<Integer> {
                             .getBytes(StandardCharsets.UTF_8));
         }
         System.out.println("report: " + plan.output().resolve("report.md"));
-        Row last = report.finalRow();
-        System.out.printf(Locale.ROOT, "final: %s (reference %s, DC %s), ratio %.1f×%n", last.headlineText(),
-                report.reference().headlineText(), report.directCompression().headlineText(),
-                last.compressionRatio());
+        Row exported = report.exported();
+        System.out.printf(Locale.ROOT, "final: %s (reference %s, DC %s), ratio %.1f×; exported: %s%s%n",
+                exported.headlineText(), report.reference().headlineText(),
+                report.directCompression().headlineText(), exported.compressionRatio(), report.exportedText(),
+                report.stop() == null ? "" : "; stopped early: " + report.stop());
         return 0;
     }
 }

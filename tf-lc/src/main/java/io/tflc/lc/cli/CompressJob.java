@@ -18,6 +18,7 @@ import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.report.TensorBoardListener;
+import io.tflc.lc.sensitivity.ValidationSplit;
 import io.tflc.savedmodels.BatchNormFolding;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
@@ -112,6 +113,14 @@ public final class CompressJob {
             }
             objective.check(train, outputs, "the training data (" + describe(plan, true) + ")");
             testObjective.check(test, outputs, "the test data (" + describe(plan, false) + ")");
+            Dataset validation = null;
+            if (plan.data().validation() > 0) {
+                ValidationSplit split = ValidationSplit.carve(train, plan.data().validation(), plan.seed());
+                train = split.train();
+                validation = split.validation();
+                System.out.printf(java.util.Locale.ROOT, "validation: %,d training examples held out (seed %d) to "
+                        + "choose the best nested model on%n", validation.size(), plan.seed());
+            }
             System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training and %,d test examples%n",
                     objective.name(), train.size(), test.size());
             if (loaded.declared().fixedBatch() > 0) {
@@ -122,7 +131,7 @@ public final class CompressJob {
             }
             try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test)) {
                 return compress(plan, title, options.resume(), model == null ? loaded : model, train, test,
-                        objective, testObjective, fingerprint, listener);
+                        validation, objective, testObjective, fingerprint, listener);
             }
         }
     }
@@ -139,9 +148,10 @@ public final class CompressJob {
             throw new IllegalArgumentException("data.stream reads a tfrecord: train source; give data.train and "
                     + "data.test (got " + (d.source() != null ? "source " + d.source() : "train " + d.train()) + ")");
         }
-        if (objective instanceof Distillation || plan.prune() != null || d.trainLimit() > 0) {
-            throw new IllegalArgumentException("data.stream does not combine with distillation, prune or "
-                    + "train_limit: they need the training set in memory");
+        if (objective instanceof Distillation || plan.prune() != null || d.trainLimit() > 0 || d.validation() > 0) {
+            throw new IllegalArgumentException("data.stream does not combine with distillation, prune, "
+                    + "train_limit or validation: they need the training set in memory (leave validation out: the "
+                    + "best nested model is then chosen by training loss)");
         }
         int[] shape = model.exampleShape();
         Dataset test = limit(DataSources.open(d.test(), d.spec()).load(shape), d.testLimit());
@@ -152,7 +162,7 @@ public final class CompressJob {
         System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training examples streamed from %s (shuffle "
                 + "buffer %,d), %,d test examples%n", objective.name(), train.size(), d.train(), d.shuffleBuffer(),
                 test.size());
-        return compress(plan, title, options.resume(), model, train, test, objective, objective, fingerprint,
+        return compress(plan, title, options.resume(), model, train, test, null, objective, objective, fingerprint,
                 listener);
     }
 
@@ -199,7 +209,7 @@ public final class CompressJob {
     }
 
     private static RunSummary compress(Plan plan, String title, boolean resume, TrainableModel model,
-                                       TrainingData train, Dataset test, Objective objective,
+                                       TrainingData train, Dataset test, Dataset validation, Objective objective,
                                        Objective testObjective, String fingerprint, LcRun.Listener listener)
             throws IOException {
         Path output = plan.output();
@@ -210,12 +220,14 @@ public final class CompressJob {
         LcRun run;
         LcReport report;
         try (TensorBoardListener logged = new TensorBoardListener(output.resolve("tensorboard"), listener)) {
-            run = new LcRun(model, tasks, plan.schedule(), plan.lStep(train.size()), train, test, objective,
-                    testObjective, plan.seed(), logged, output.resolve("checkpoint"), fingerprint);
+            run = new LcRun(model, tasks, plan.schedule(), plan.lStep(train.size()), train, test, validation,
+                    objective, testObjective, plan.seed(), logged, output.resolve("checkpoint"), fingerprint);
             report = run.run(resume);
         }
-        run.applyCompressedWeights();
-        ModelExporter.write(model, stored(tasks, run.thetas()), output.resolve("model"), true);
+        // The best nested model seen (DC included), not the last: a step that got worse never costs the result.
+        run.applyBestWeights();
+        ModelExporter.write(model, stored(tasks, run.best().thetas()), output.resolve("model"), true);
+        System.out.println("exported: " + report.exportedText());
         // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),

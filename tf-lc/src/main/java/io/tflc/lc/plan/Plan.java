@@ -84,10 +84,11 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * train-* and t10k-* files), or a {@code train} and a {@code test} source; each {@code KIND:PATH} with an
      * absolute path. {@code trainLimit}/{@code testLimit} keep the first examples only (0: all). With
      * {@code stream}, a {@code tfrecord:} train source is read as training goes, through a shuffle buffer of
-     * {@code shuffleBuffer} examples, and never held in memory.
+     * {@code shuffleBuffer} examples, and never held in memory. {@code validation} &gt; 0 holds that many training
+     * examples out (seeded by the plan's seed) to choose the best nested model on; 0: it is chosen by training loss.
      */
     public record Data(String source, String train, String test, DataSpec spec, int trainLimit, int testLimit,
-                       int splitTrain, long splitSeed, boolean stream, int shuffleBuffer) {
+                       int splitTrain, long splitSeed, boolean stream, int shuffleBuffer, int validation) {
 
         /** The files and folders the data is read from (a run's output must lie apart from them). */
         public List<Path> paths() {

@@ -62,7 +62,7 @@ public final class PlanParser {
         if (data == null) {
             return new Plan.Data("idx:" + Datasets.FASHION_MNIST, null, null, new DataSpec(null, null, null, null,
                     DataSpec.Preprocess.NONE.withScale(inputScale != null ? inputScale : 1f / 255)), 0, 0, 0, 0, false,
-                    0);
+                    0, 0);
         }
         String source = data.has("source") ? resolve(data.string("source"), base, data.path("source"))
                 : data.has("idx_dir") ? "idx:" + base.resolve(data.string("idx_dir")) : null;
@@ -101,7 +101,11 @@ public final class PlanParser {
                 data.string("decode", null), data.has("classes") ? data.strings("classes") : null, preprocess);
         Plan.Data d = new Plan.Data(source, train, test, spec, data.integer("train_limit", 0),
                 data.integer("test_limit", 0), splitTrain, splitSeed, data.bool("stream", false),
-                data.integer("shuffle_buffer", 10_000));
+                data.integer("shuffle_buffer", 10_000), data.integer("validation", 0));
+        if (d.validation() < 0) {
+            throw new PlanException("data.validation is " + d.validation() + "; it is how many training examples are "
+                    + "held out to choose the best nested model on: 0 (none, the default) or more");
+        }
         data.finish();
         return d;
     }

@@ -20,7 +20,8 @@ import org.knowm.xchart.XYSeries;
 
 /**
  * Writes an LC report as {@code report.json} (keys {@code reference}, {@code direct_compression}, {@code steps},
- * {@code final}), {@code report.md} (the same as a table) and {@code report.png} (nested test error and
+ * {@code final} (the last step), {@code exported} (the step whose nested model is {@code model/}, and the
+ * criterion it was chosen by), {@code stop} (why the run ended early, or null)), {@code report.md} (the same as a table) and {@code report.png} (nested test error and
  * ‖w − Δ(Θ)‖² per LC step). Each file is written under a temporary name and moved into place.
  */
 public final class ReportWriter {
@@ -67,7 +68,13 @@ public final class ReportWriter {
                 rows.add(GSON.fromJson(step, Row.class));
             }
             JsonObject size = root.getAsJsonObject("size");
-            return new RunSummary(new LcReport(rows), new Sizes(
+            LcReport report = new LcReport(rows);
+            if (root.has("exported")) {
+                JsonObject exported = root.getAsJsonObject("exported");
+                report = new LcReport(rows, exported.get("step").getAsInt(), exported.get("criterion").getAsString(),
+                        root.has("stop") && !root.get("stop").isJsonNull() ? root.get("stop").getAsString() : null);
+            }
+            return new RunSummary(report, new Sizes(
                     GSON.fromJson(size.get("original_bytes"), SavedModelSize.class),
                     GSON.fromJson(size.get("direct_compression_bytes"), SavedModelSize.class),
                     GSON.fromJson(size.get("compressed_bytes"), SavedModelSize.class)));
@@ -83,6 +90,12 @@ public final class ReportWriter {
         root.add("direct_compression", GSON.toJsonTree(report.directCompression()));
         root.add("steps", GSON.toJsonTree(report.steps()));
         root.add("final", GSON.toJsonTree(report.finalRow()));
+        JsonObject exported = new JsonObject();
+        exported.addProperty("step", report.exportedStep());
+        exported.addProperty("criterion", report.criterion());
+        exported.add("row", GSON.toJsonTree(report.exported()));
+        root.add("exported", exported);
+        root.addProperty("stop", report.stop());
         if (sizes != null) {
             JsonObject size = new JsonObject();
             size.add("original_bytes", GSON.toJsonTree(sizes.original()));
@@ -90,8 +103,8 @@ public final class ReportWriter {
             size.add("compressed_bytes", GSON.toJsonTree(sizes.compressed()));
             size.addProperty("ratio_on_disk", sizes.compressed().ratio(sizes.original()));
             size.addProperty("ratio_gzipped", (double) sizes.original().gzipped() / sizes.compressed().gzipped());
-            size.addProperty("bits", report.finalRow().bits());
-            size.addProperty("ratio_bits", report.finalRow().compressionRatio());
+            size.addProperty("bits", report.exported().bits());
+            size.addProperty("ratio_bits", report.exported().compressionRatio());
             root.add("size", size);
         }
         return GSON.toJson(root) + "\n";
@@ -128,11 +141,16 @@ public final class ReportWriter {
                             (double) o.total() / c.total(), (double) o.variables() / c.variables(),
                             (double) o.graph() / c.graph(), (double) o.gzipped() / c.gzipped()))
                     .append(String.format(Locale.ROOT, "%nBits of the weights: %,d (%.1f× fewer than the reference)."
-                            + "%n", report.finalRow().bits(), report.finalRow().compressionRatio()));
+                            + "%n", report.exported().bits(), report.exported().compressionRatio()));
         }
-        md.append("\n## Tasks after the last step\n\n| task | compression | Θ | bits | ‖w − Δ(Θ)‖² |\n")
+        md.append("\nExported (`model/`): ").append(report.exportedText()).append(String.format(Locale.ROOT,
+                " — %s.%n", report.exported().headlineText()));
+        if (report.stop() != null) {
+            md.append("\nStopped early: ").append(report.stop()).append("\n");
+        }
+        md.append("\n## Tasks of the exported model\n\n| task | compression | Θ | bits | ‖w − Δ(Θ)‖² |\n")
                 .append("| --- | --- | --- | ---: | ---: |\n");
-        for (Row.TaskRow t : report.finalRow().tasks()) {
+        for (Row.TaskRow t : report.exported().tasks()) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %.3g |%n", t.task(), t.compression(),
                     t.detail(), t.bits(), t.distance()));
         }

@@ -68,7 +68,7 @@ class Tf1CompressionTest {
         assertTrue(run.output().contains("batches of exactly 32"), run.all());
         LcReport report = ReportWriter.read(out).report();
         assertTrue(report.finalRow().testError() < report.directCompression().testError(), run.all());
-        assertEquals(report.finalRow().testError(), servedError(out.resolve("model"), scaledTest()), 1e-9,
+        assertEquals(report.exported().testError(), servedError(out.resolve("model"), scaledTest()), 1e-9,
                 "served error; the run:\n" + run.all());
 
         CliRun pruned = CliRun.of(new PruneIdCommand(), "--model", model.toString(), "--data", FASHION_TEST,
