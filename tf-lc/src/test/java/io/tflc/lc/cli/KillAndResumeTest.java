@@ -61,6 +61,9 @@ class KillAndResumeTest {
             assertEquals(a.trainLoss(), b.trainLoss(), 0.01 * a.trainLoss(), "row " + i + " train loss");
             assertEquals(a.bits(), b.bits(), "row " + i + " bits");
         }
+        // The best nested model so far lives in the checkpoint: the resumed run exports the same step.
+        assertEquals(expected.exportedStep(), resumed.exportedStep());
+        assertTrue(resumed.criterion().contains("validation loss (1000"), resumed.criterion());
     }
 
     private static int completedSteps(Path checkpoints) {
@@ -77,7 +80,7 @@ class KillAndResumeTest {
         Files.writeString(file, """
                 {
                   "model": {"savedmodel": "reference"},
-                  "data": {"train_limit": 6000, "test_limit": 1000},
+                  "data": {"train_limit": 6000, "test_limit": 1000, "validation": 1000},
                   "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
                   "schedule": {"mu0": 5e-3, "growth": 1.5, "steps": %d},
                   "l_step": {"epochs": 2, "batch_size": 64, "lr0": 0.02},
