@@ -31,14 +31,16 @@ import java.util.Map;
  *     got worse several steps in a row)
  * @param worseInARow LC steps in a row, up to the last, whose nested criterion was worse than the step before
  * @param lastCriterion the nested criterion of the last completed step
+ * @param schedule the μ schedule the run uses (a derived one is measured once, at DC)
  */
 public record Checkpoint(String fingerprint, int completedSteps, Map<String, float[]> modelVariables,
                          Map<String, float[]> lStepVariables, List<Theta> directThetas, List<Theta> thetas,
                          List<Matrix> lambdas, List<Row> rows, int[] referencePredictions, BestNested best,
-                         double learningRateFactor, int worseInARow, double lastCriterion)
+                         double learningRateFactor, int worseInARow, double lastCriterion,
+                         MuSchedule schedule)
         implements Serializable {
 
-    private static final long serialVersionUID = 4L;
+    private static final long serialVersionUID = 5L;
     public static final String FILE = "checkpoint.bin";
 
     /** Writes to {@code folder} under a temporary name, syncs, and moves it over the previous checkpoint. */

@@ -9,8 +9,9 @@ import java.util.List;
  * @param exportedStep the step whose nested model is the result (0: direct compression)
  * @param criterion how that step was chosen, e.g. "lowest nested training loss"
  * @param stop why the run ended before its last step (an L-step that diverged), or null when it ran to the end
+ * @param schedule the μ schedule the run used, or null when not known (a report read back from an older file)
  */
-public record LcReport(List<Row> rows, int exportedStep, String criterion, String stop) {
+public record LcReport(List<Row> rows, int exportedStep, String criterion, String stop, MuSchedule schedule) {
     /** How a report that names no choice chose: the last step is the result. */
     public static final String LAST_STEP = "last step";
 
@@ -20,6 +21,10 @@ public record LcReport(List<Row> rows, int exportedStep, String criterion, Strin
             throw new IllegalArgumentException("exported step " + exportedStep + " is not among the report's "
                     + (rows.size() - 2) + " LC steps");
         }
+    }
+
+    public LcReport(List<Row> rows, int exportedStep, String criterion, String stop) {
+        this(rows, exportedStep, criterion, stop, null);
     }
 
     /** A run that ran to its end and whose result is its last step. */

@@ -70,7 +70,8 @@ public final class LcRun {
 
     private final TrainableModel model;
     private final List<Task> tasks;
-    private final MuSchedule schedule;
+    /** The plan's schedule, or (derived) the one measured at DC, which replaces the provisional one. */
+    private MuSchedule schedule;
     private final LStepSettings settings;
     private final TrainingData train;
     private final Dataset test;
@@ -179,8 +180,16 @@ public final class LcRun {
                     lambda[t] = Matrix.zeros(reference[t].rows(), reference[t].cols());
                 });
                 directTheta = List.of(theta);
+                // A derived schedule's μ0 is not known yet: DC runs at the provisional μ0, which only penalty-form
+                // C-steps read.
                 Row dc = nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference);
                 emit(rows, dc);
+                if (schedule.derived()) {
+                    double deltaLoss = dc.trainLoss() - referenceRow.trainLoss();
+                    double distance = dc.tasks().stream().mapToDouble(Row.TaskRow::distance).sum();
+                    schedule = MuFromModel.derive(schedule, deltaLoss, distance);
+                    System.out.println(MuFromModel.describe(schedule, deltaLoss, distance));
+                }
                 lastCriterion = criterion(lstep, validationEval, dc);
                 best = snapshot(0, lastCriterion);
                 save(0, lstep, rows);
@@ -226,7 +235,7 @@ public final class LcRun {
                 save(step, lstep, rows);
             }
         }
-        return new LcReport(rows, best.step(), criterionText(), stop);
+        return new LcReport(rows, best.step(), criterionText(), stop, schedule);
     }
 
     /** What the best nested model is chosen by, as the report says it. */
@@ -315,7 +324,7 @@ public final class LcRun {
         if (checkpoints != null) {
             new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
                     directTheta, List.of(theta), List.of(lambda), List.copyOf(rows), referencePredictions, best,
-                    learningRateFactor, worseInARow, lastCriterion).write(checkpoints);
+                    learningRateFactor, worseInARow, lastCriterion, schedule).write(checkpoints);
         }
     }
 
@@ -338,6 +347,10 @@ public final class LcRun {
         learningRateFactor = checkpoint.learningRateFactor();
         worseInARow = checkpoint.worseInARow();
         lastCriterion = checkpoint.lastCriterion();
+        if (schedule.derived()) {
+            // Re-deriving would measure the partly trained model: the resumed run keeps the μ it started with.
+            schedule = checkpoint.schedule();
+        }
     }
 
     /** Sets the model's weights to Δ(Θ) of the last C-step: the last step's nested model, as dense weights. */

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tf-lc compress}: runs the LC algorithm as a plan file states, or as the command line states it for the
- * common case (a model, its data, the tasks and an output folder; the schedule and L-step take the plans' defaults).
+ * common case (a model, its data, the tasks and an output folder; μ is derived from the model, the L-step takes the
+ * plans' default).
  */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compress a SavedModel with the LC algorithm, as a plan file states (--plan) or in one line "
@@ -90,7 +91,8 @@ public final class CompressCommand implements Callable<Integer> {
                 + "step whose nested model has the lowest loss on them (default: 0, the lowest training loss)")
         int validation;
 
-        @Option(names = "--steps", description = "LC steps (default: 30)")
+        @Option(names = "--steps", description = "LC steps (default: 30); μ0 and its growth are derived from the "
+                + "model either way")
         Integer steps;
 
         @Option(names = "--out", required = true, description = "the output folder")

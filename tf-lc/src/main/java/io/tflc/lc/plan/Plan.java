@@ -24,7 +24,11 @@ import java.util.List;
 public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
                    LStepSettings lStep, long seed, Path output, boolean foldBatchNorm) {
 
-    /** μ0 = 0.01 growing ×1.3 for 30 steps: what the shipped Keras plans use. */
+    /**
+     * μ0 = 0.01 growing ×1.3 for 30 steps: what the shipped Keras plans use, and what fills in a plan's schedule that
+     * gives μ0 or growth but not all three. A plan with no schedule, or only its steps, derives μ from the model
+     * ({@link MuSchedule#fromModel}).
+     */
     public static final MuSchedule DEFAULT_SCHEDULE = new MuSchedule(0.01, 1.3, 30);
     /** Minibatch updates an L-step makes at least when the plan leaves the L-step to tf-lc. */
     static final int MIN_UPDATES = 200;

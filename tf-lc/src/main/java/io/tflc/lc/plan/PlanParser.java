@@ -222,12 +222,18 @@ public final class PlanParser {
             throw new PlanException("tasks is empty: name at least one weight to compress");
         }
 
-        MuSchedule mu = Plan.DEFAULT_SCHEDULE;
+        MuSchedule mu = MuSchedule.fromModel(Plan.DEFAULT_SCHEDULE.steps());
         if (plan.has("schedule")) {
             Fields schedule = new Fields(plan.element("schedule"), "schedule");
             try {
-                mu = new MuSchedule(schedule.number("mu0", mu.mu0()), schedule.number("growth", mu.growth()),
-                        schedule.integer("steps", mu.steps()));
+                if (!schedule.has("mu0") && !schedule.has("growth")) {
+                    // Only the length is fixed (compress --steps N): μ0 and growth still come from the model.
+                    mu = MuSchedule.fromModel(schedule.integer("steps", mu.steps()));
+                } else {
+                    MuSchedule fixed = Plan.DEFAULT_SCHEDULE;
+                    mu = new MuSchedule(schedule.number("mu0", fixed.mu0()), schedule.number("growth", fixed.growth()),
+                            schedule.integer("steps", fixed.steps()));
+                }
             } catch (IllegalArgumentException e) {
                 throw new PlanException("schedule: " + e.getMessage(), e);
             }

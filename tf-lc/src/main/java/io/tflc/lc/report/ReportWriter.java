@@ -96,6 +96,14 @@ public final class ReportWriter {
         exported.add("row", GSON.toJsonTree(report.exported()));
         root.add("exported", exported);
         root.addProperty("stop", report.stop());
+        if (report.schedule() != null) {
+            JsonObject schedule = new JsonObject();
+            schedule.addProperty("mu0", report.schedule().mu0());
+            schedule.addProperty("growth", report.schedule().growth());
+            schedule.addProperty("steps", report.schedule().steps());
+            schedule.addProperty("derived", report.schedule().derived());
+            root.add("schedule", schedule);
+        }
         if (sizes != null) {
             JsonObject size = new JsonObject();
             size.add("original_bytes", GSON.toJsonTree(sizes.original()));

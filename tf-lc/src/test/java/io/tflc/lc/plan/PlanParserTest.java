@@ -66,6 +66,27 @@ class PlanParserTest {
     }
 
     @Test
+    void aPlanWithoutMu0OrGrowthHasItsScheduleDerivedFromTheModel() {
+        var given = parse(PLAN).schedule();
+        assertFalse(given.derived());
+        assertEquals(9e-5, given.mu0());
+        assertEquals(1.1, given.growth());
+        var none = parse(PLAN.replace("\"schedule\": {\"mu0\": 9e-5, \"growth\": 1.1, \"steps\": 30},", ""))
+                .schedule();
+        assertTrue(none.derived());
+        assertEquals(30, none.steps());
+        assertEquals(1000, none.mu(29) / none.mu0(), 1e-6, "μ ends 1000× μ0");
+        var steps = parse(PLAN.replace("\"mu0\": 9e-5, \"growth\": 1.1, \"steps\": 30", "\"steps\": 11"))
+                .schedule();
+        assertTrue(steps.derived());
+        assertEquals(11, steps.steps());
+        assertEquals(1000, steps.mu(10) / steps.mu0(), 1e-6);
+        var mu0Only = parse(PLAN.replace("\"growth\": 1.1, ", "")).schedule();
+        assertFalse(mu0Only.derived(), "a plan that gives μ0 keeps the fixed default growth");
+        assertEquals(Plan.DEFAULT_SCHEDULE.growth(), mu0Only.growth());
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheKeysThatExist() {
         PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"lr0\"", "\"lr\"")));
         assertTrue(e.getMessage().contains("l_step.lr") && e.getMessage().contains("lr0"), e.getMessage());
