@@ -121,10 +121,10 @@ final class StreamedRecordErrors {
             long position = 0;
             for (int record = 1; record <= records; record++) {
                 header.clear();
-                read(channel, header, position);
+                TfRecordFiles.readFully(channel, header, position);
                 long size = header.getLong(0);
                 ByteBuffer data = ByteBuffer.allocate((int) size);
-                read(channel, data, position + HEADER);
+                TfRecordFiles.readFully(channel, data, position + HEADER);
                 org.tensorflow.proto.Feature feature = org.tensorflow.proto.Example.parseFrom(data.array())
                         .getFeatures().getFeatureMap().get(key);
                 if (feature != null && feature.hasBytesList() && feature.getBytesList().getValueCount() > 0
@@ -149,7 +149,7 @@ final class StreamedRecordErrors {
             long position = 0;
             for (int record = 1; record <= records && position <= offset; record++) {
                 header.clear();
-                read(channel, header, position);
+                TfRecordFiles.readFully(channel, header, position);
                 long length = header.getLong(0);
                 if (position == offset || position + HEADER == offset) {
                     return length <= Integer.MAX_VALUE - FOOTER && !dataMatches(channel, position, (int) length)
@@ -165,18 +165,7 @@ final class StreamedRecordErrors {
 
     private static boolean dataMatches(FileChannel channel, long start, int length) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(length + FOOTER).order(ByteOrder.LITTLE_ENDIAN);
-        read(channel, data, start + HEADER);
+        TfRecordFiles.readFully(channel, data, start + HEADER);
         return TfRecordFiles.masked(data.array(), 0, length) == data.getInt(length);
-    }
-
-    private static void read(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                throw new java.io.EOFException("end of file at byte " + at);
-            }
-            at += read;
-        }
     }
 }
