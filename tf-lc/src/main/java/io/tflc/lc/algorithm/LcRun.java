@@ -66,6 +66,10 @@ public final class LcRun {
 
         default void row(Row row) {
         }
+
+        /** Something the run decided that the user should know (a derived μ, a halved learning rate, a stop). */
+        default void notice(String message) {
+        }
     }
 
     private final TrainableModel model;
@@ -182,15 +186,17 @@ public final class LcRun {
                 directTheta = List.of(theta);
                 // A derived schedule's μ0 is not known yet: DC runs at the provisional μ0, which only penalty-form
                 // C-steps read.
-                Row dc = nested(lstep, trainEval, testEval, "direct_compression", 0, schedule.mu0(), 0, reference);
+                Nested dcNested = nested(lstep, trainEval, testEval, validationEval, "direct_compression", 0,
+                        schedule.mu0(), 0, reference);
+                Row dc = dcNested.row();
                 emit(rows, dc);
                 if (schedule.derived()) {
                     double deltaLoss = dc.trainLoss() - referenceRow.trainLoss();
                     double distance = dc.tasks().stream().mapToDouble(Row.TaskRow::distance).sum();
                     schedule = MuFromModel.derive(schedule, deltaLoss, distance);
-                    System.out.println(MuFromModel.describe(schedule, deltaLoss, distance));
+                    listener.notice(MuFromModel.describe(schedule, deltaLoss, distance));
                 }
-                lastCriterion = criterion(lstep, validationEval, dc);
+                lastCriterion = dcNested.criterion();
                 best = snapshot(0, lastCriterion);
                 save(0, lstep, rows);
                 start = 0;
@@ -219,7 +225,7 @@ public final class LcRun {
                     // The live weights are lost, but the best nested model is not: the run ends with it as its
                     // result rather than with no model at all. The last checkpoint stays as it was.
                     stop = "LC step " + step + " diverged, the run stopped there: " + e.getMessage();
-                    System.out.println(stop);
+                    listener.notice(stop);
                     break;
                 }
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
@@ -229,9 +235,9 @@ public final class LcRun {
                     theta[t] = c.theta();
                     lambda[t] = lambda[t].minus(scaled(w[t].minus(c.delta()), mu));
                 });
-                Row row = nested(lstep, trainEval, testEval, "lc", step, mu, lr, w);
-                emit(rows, row);
-                judge(step, criterion(lstep, validationEval, row));
+                Nested stepNested = nested(lstep, trainEval, testEval, validationEval, "lc", step, mu, lr, w);
+                emit(rows, stepNested.row());
+                judge(step, stepNested.criterion());
                 save(step, lstep, rows);
             }
         }
@@ -242,23 +248,6 @@ public final class LcRun {
     private String criterionText() {
         return validation == null ? "lowest nested training loss"
                 : "lowest nested validation loss (" + validation.size() + " training examples held out)";
-    }
-
-    /**
-     * The nested model's criterion: its loss on the validation split (measured now, with weights := Δ(Θ)), or the
-     * training loss its row already holds.
-     */
-    private double criterion(LStepGraph lstep, BatchSource validationEval, Row row) {
-        if (validationEval == null) {
-            return row.trainLoss();
-        }
-        Map<String, float[]> live = model.access().read(compressed);
-        model.access().assign(decompressedWeights(List.of(theta)));
-        try {
-            return lstep.evaluate(validationEval).loss();
-        } finally {
-            model.access().assign(live);
-        }
     }
 
     /** Keeps step {@code step}'s nested model when it is the best, and halves the learning rate after a bad run. */
@@ -272,18 +261,17 @@ public final class LcRun {
         if (worseInARow == WORSE_STEPS) {
             learningRateFactor /= 2;
             worseInARow = 0;
-            System.out.printf(java.util.Locale.ROOT, "LC step %d: the nested %s got worse %d steps in a row: the "
-                    + "learning rate is halved from step %d on (now %s × the plan's)%n", step,
+            listener.notice(String.format(java.util.Locale.ROOT, "LC step %d: the nested %s got worse %d steps in a "
+                    + "row: the learning rate is halved from step %d on (now %s × the plan's)", step,
                     validation == null ? "training loss" : "validation loss", WORSE_STEPS, step + 1,
-                    learningRateFactor);
+                    learningRateFactor));
         }
     }
 
     /** The nested model now: Θ of every task and the current values of the weights outside the tasks. */
     private BestNested snapshot(int step, double value) {
-        Map<String, float[]> others = new LinkedHashMap<>(model.access().readAll());
-        others.keySet().removeAll(compressed);
-        return new BestNested(step, value, List.of(theta), others);
+        List<String> others = model.access().names().stream().filter(n -> !compressed.contains(n)).toList();
+        return new BestNested(step, value, List.of(theta), model.access().read(others));
     }
 
     /** A C-step's Θ and Δ(Θ), decompressed once. */
@@ -415,9 +403,16 @@ public final class LcRun {
         return out;
     }
 
-    /** Evaluates the nested model (weights := Δ(Θ)) and puts the live weights back. */
-    private Row nested(LStepGraph lstep, BatchSource trainEval, BatchSource testEval, String stage, int step,
-                       double mu, double lr, Matrix[] live) {
+    /** A nested model's row and the criterion the best one is chosen by. */
+    private record Nested(Row row, double criterion) {
+    }
+
+    /**
+     * Evaluates the nested model (weights := Δ(Θ)) and puts the live weights back; while the nested weights are in
+     * place, also its loss on the validation split when there is one (else its training loss is the criterion).
+     */
+    private Nested nested(LStepGraph lstep, BatchSource trainEval, BatchSource testEval, BatchSource validationEval,
+                          String stage, int step, double mu, double lr, Matrix[] live) {
         Map<String, float[]> liveWeights = model.access().read(compressed);
         Map<String, float[]> decompressed = new LinkedHashMap<>();
         List<Row.TaskRow> taskRows = new ArrayList<>();
@@ -429,7 +424,8 @@ public final class LcRun {
         }
         model.access().assign(decompressed);
         try {
-            return evaluate(lstep, trainEval, testEval, stage, step, mu, lr, taskRows);
+            Row row = evaluate(lstep, trainEval, testEval, stage, step, mu, lr, taskRows);
+            return new Nested(row, validationEval == null ? row.trainLoss() : lstep.evaluate(validationEval).loss());
         } finally {
             model.access().assign(liveWeights);
         }

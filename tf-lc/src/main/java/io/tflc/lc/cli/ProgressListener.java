@@ -39,6 +39,15 @@ public final class ProgressListener implements LcRun.Listener {
     }
 
     @Override
+    public void notice(String message) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        out.println(message);
+    }
+
+    @Override
     public void row(Row row) {
         if (bar != null) {
             bar.close();

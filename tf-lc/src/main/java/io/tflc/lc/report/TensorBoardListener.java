@@ -29,6 +29,11 @@ public final class TensorBoardListener implements LcRun.Listener, AutoCloseable 
     }
 
     @Override
+    public void notice(String message) {
+        next.notice(message);
+    }
+
+    @Override
     public void epochFinished(int step, int epoch, double loss) {
         log.scalar("lstep/loss", ++epochs, loss);
         next.epochFinished(step, epoch, loss);
