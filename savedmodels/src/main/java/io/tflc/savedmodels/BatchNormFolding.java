@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,7 +41,6 @@ public final class BatchNormFolding {
     private static final Set<String> NORMS = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
     private static final Set<String> LAYERS = Set.of("Conv2D", "DepthwiseConv2dNative", "MatMul");
     private static final double TOLERANCE = 1e-5;
-    private static final String DEFAULT_TARGETS = "tflc/targets";
 
     private BatchNormFolding() {
     }
@@ -93,8 +91,7 @@ public final class BatchNormFolding {
     public static Result fold(TrainableModel model) {
         List<String> roots = new ArrayList<>(List.of(model.output().op().name(), model.logits().op().name()));
         roots.addAll(model.declared().outputOps());
-        boolean computedTargets = !model.targets().op().name().equals(DEFAULT_TARGETS);
-        if (computedTargets) {
+        if (model.computedTargets()) {
             roots.add(model.targets().op().name());
         }
         GraphDef graph = SavedModelWriter.prune(model.graph().toGraphDef(), roots.toArray(String[]::new));
@@ -128,32 +125,8 @@ public final class BatchNormFolding {
                 .collect(Collectors.toSet());
         nonTrainable.addAll(model.declared().nonTrainable());
 
-        Graph g = new Graph();
-        TrainableModel result;
+        TrainableModel result = model.rebuilt(folded, values, nonTrainable);
         try {
-            g.importGraphDef(folded);
-        } catch (RuntimeException e) {
-            g.close();
-            throw e;
-        }
-        Session session = new Session(g);
-        try {
-            result = new TrainableModel(g, session, null, floatOutput(g, model.input()),
-                    floatOutput(g, model.logits()), floatOutput(g, model.output()), model.inputName(),
-                    model.outputName(), computedTargets ? floatOutput(g, model.targets()) : null,
-                    new TrainableModel.Declared(model.declared().in(g).otherOutputs(), model.declared().fixedBatch(),
-                            nonTrainable));
-        } catch (RuntimeException e) {
-            session.close();
-            g.close();
-            throw e;
-        }
-        try {
-            Map<String, float[]> assign = new LinkedHashMap<>();
-            for (ModelWeight w : result.weights()) {
-                assign.put(w.name(), values.get(w.name()));
-            }
-            result.access().assign(assign);
             check(model, result);
             return new Result(result, List.copyOf(decisions));
         } catch (RuntimeException e) {
@@ -361,11 +334,6 @@ public final class BatchNormFolding {
         return !in.isUnknown() && !out.isUnknown() && in.numDimensions() > 0 && out.numDimensions() > 0
                 && in.size(in.numDimensions() - 1) > 0
                 && in.size(in.numDimensions() - 1) == out.size(out.numDimensions() - 1);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Output<TFloat32> floatOutput(Graph graph, Output<TFloat32> like) {
-        return (Output<TFloat32>) graph.outputOrThrow(like.op().name() + ":" + like.index());
     }
 
     private static String other(List<String> users, String expected) {

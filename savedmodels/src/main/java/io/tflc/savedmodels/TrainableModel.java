@@ -37,6 +37,8 @@ public final class TrainableModel implements AutoCloseable {
     private final String outputName;
     private final Output<TFloat32> targets;
     private final Declared declared;
+    /** The placeholder made when no targets are given (scope tflc, name targets). */
+    private static final String DEFAULT_TARGETS = "tflc/targets";
     private final List<ModelWeight> weights;
     private final WeightAccess access;
 
@@ -176,6 +178,49 @@ public final class TrainableModel implements AutoCloseable {
             example[i - 1] = Math.toIntExact(dims[i]);
         }
         return example;
+    }
+
+    /**
+     * This model from {@code def}, a rewrite of its graph that keeps the input, logits and output (and any other
+     * served output) under their names, in a new graph and session: the weights are set from {@code values} by name,
+     * computed targets are kept when {@code def} still has them, and the SavedModel's declarations carry over with
+     * {@code nonTrainable} as the variables that do not train. The caller closes both models.
+     */
+    public TrainableModel rebuilt(org.tensorflow.proto.GraphDef def, Map<String, float[]> values,
+                                  Set<String> nonTrainable) {
+        Graph copy = new Graph();
+        Session copySession = null;
+        try {
+            copy.importGraphDef(def);
+            copySession = new Session(copy);
+            Output<TFloat32> copiedTargets = !computedTargets() || copy.operation(targets.op().name()) == null ? null
+                    : same(copy, targets);
+            TrainableModel rebuilt = new TrainableModel(copy, copySession, null, same(copy, input), same(copy, logits),
+                    same(copy, output), inputName, outputName, copiedTargets, new Declared(
+                    declared.in(copy).otherOutputs(), declared.fixedBatch(), nonTrainable));
+            Map<String, float[]> assign = new java.util.LinkedHashMap<>();
+            for (ModelWeight w : rebuilt.weights()) {
+                assign.put(w.name(), values.get(w.name()));
+            }
+            rebuilt.access().assign(assign);
+            return rebuilt;
+        } catch (RuntimeException e) {
+            if (copySession != null) {
+                copySession.close();
+            }
+            copy.close();
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Output<TFloat32> same(Graph graph, Output<TFloat32> like) {
+        return (Output<TFloat32>) graph.outputOrThrow(like.op().name() + ":" + like.index());
+    }
+
+    /** Whether the targets are computed in the graph rather than the placeholder fed per batch. */
+    public boolean computedTargets() {
+        return !targets.op().name().equals(DEFAULT_TARGETS);
     }
 
     /** The targets, [batch, width] floats (see the constructor). */

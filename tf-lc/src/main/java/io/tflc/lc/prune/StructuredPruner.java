@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.AttrValue;
@@ -329,34 +328,7 @@ public final class StructuredPruner {
             }
             def.setNode(i, b.build());
         }
-        Graph graph = new Graph();
-        Session session = null;
-        try {
-            graph.importGraphDef(def.build());
-            session = new Session(graph);
-            @SuppressWarnings("unchecked")
-            TrainableModel pruned = new TrainableModel(graph, session, null,
-                    (org.tensorflow.Output<TFloat32>) graph.outputOrThrow(name(model.input())),
-                    (org.tensorflow.Output<TFloat32>) graph.outputOrThrow(name(model.logits())),
-                    (org.tensorflow.Output<TFloat32>) graph.outputOrThrow(name(model.output())), model.inputName(),
-                    model.outputName(), null, model.declared().in(graph));
-            Map<String, float[]> assign = new LinkedHashMap<>();
-            for (ModelWeight w : pruned.weights()) {
-                assign.put(w.name(), values.get(w.name()));
-            }
-            pruned.access().assign(assign);
-            return pruned;
-        } catch (RuntimeException e) {
-            if (session != null) {
-                session.close();
-            }
-            graph.close();
-            throw e;
-        }
-    }
-
-    private static String name(org.tensorflow.Output<?> output) {
-        return output.op().name() + ":" + output.index();
+        return model.rebuilt(def.build(), values, model.declared().nonTrainable());
     }
 
     /** Parameters of all weights of a model. */
