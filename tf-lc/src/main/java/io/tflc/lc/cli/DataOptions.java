@@ -25,7 +25,7 @@ public final class DataOptions {
     }
 
     private DataSpec spec() {
-        float s = scale != null ? scale : source().startsWith("idx:") ? 1f / 255 : 1f;
+        float s = scale != null ? scale : DataSources.defaultScale(source());
         return new DataSpec(label, null, null, null, DataSpec.Preprocess.NONE.withScale(s));
     }
 

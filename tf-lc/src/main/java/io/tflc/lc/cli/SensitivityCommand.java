@@ -139,7 +139,7 @@ public final class SensitivityCommand implements Callable<Integer> {
 
     /** The training data the compress command with the same options would train on. */
     private Dataset training(String source, int[] exampleShape) throws IOException {
-        float s = scale != null ? scale : source.startsWith("idx:") ? 1f / 255 : 1f;
+        float s = scale != null ? scale : DataSources.defaultScale(source);
         DataSpec spec = new DataSpec(label, null, null, null, DataSpec.Preprocess.NONE.withScale(s));
         if (testData == null && splitTrain == 0 && !source.startsWith("idx:")) {
             // Nothing here is a test set: the whole source is training data, of which a part validates.

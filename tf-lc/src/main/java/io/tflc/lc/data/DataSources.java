@@ -148,6 +148,14 @@ public final class DataSources {
         };
     }
 
+    /**
+     * The scale features get when none is given: 1/255 for IDX images (pixel bytes, as tf-lc always read them),
+     * 1 for every other source.
+     */
+    public static float defaultScale(String kindColonPath) {
+        return kindColonPath != null && kindColonPath.startsWith("idx:") ? 1f / 255 : 1f;
+    }
+
     /** Whether {@code kindColonPath} names generated inputs ({@code noise:N}), which have no labels. */
     public static boolean isNoise(String kindColonPath) {
         return kindColonPath != null && kindColonPath.startsWith(NoiseSource.KIND + ":");

@@ -74,7 +74,6 @@ public final class PlanParser {
         if (source == null && train == null) {
             source = "idx:" + Datasets.FASHION_MNIST;
         }
-        boolean idx = (source != null ? source : train).startsWith("idx:");
         int splitTrain = 0;
         long splitSeed = 0;
         if (data.has("split")) {
@@ -86,7 +85,7 @@ public final class PlanParser {
                 throw new PlanException("data.split.train must be ≥ 1");
             }
         }
-        float scale = (float) data.number("scale", idx ? 1.0 / 255 : 1);
+        float scale = (float) data.number("scale", DataSources.defaultScale(source != null ? source : train));
         DataSpec.Preprocess preprocess = DataSpec.Preprocess.NONE.withScale(scale);
         if (data.has("preprocess")) {
             Fields p = new Fields(data.element("preprocess"), "data.preprocess");
