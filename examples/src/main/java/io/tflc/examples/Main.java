@@ -7,6 +7,7 @@ import io.tflc.lc.cli.EvaluateCommand;
 import io.tflc.lc.cli.InspectCommand;
 import io.tflc.lc.cli.VerifyCommand;
 import io.tflc.lc.cli.PruneIdCommand;
+import io.tflc.lc.cli.AutoCommand;
 import io.tflc.lc.cli.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tf-lc", mixinStandardHelpOptions = true, version = "tf-lc 0.1.0-SNAPSHOT",
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
         subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class,
-                InspectCommand.class, VerifyCommand.class, PruneIdCommand.class, SensitivityCommand.class,
+                InspectCommand.class, VerifyCommand.class, PruneIdCommand.class, SensitivityCommand.class, AutoCommand.class,
                 ExperimentsCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 

@@ -88,8 +88,9 @@ public final class CompressCommand implements Callable<Integer> {
         boolean stream;
 
         @Option(names = "--validation", description = "hold this many training examples out and export the LC "
-                + "step whose nested model has the lowest loss on them (default: 0, the lowest training loss)")
-        int validation;
+                + "step whose nested model has the lowest loss on them (default: min(5,000, 20%) of the training "
+                + "set; 0: none, the lowest nested training loss chooses)")
+        Integer validation;
 
         @Option(names = "--steps", description = "LC steps (default: 30); μ0 and its growth are derived from the "
                 + "model either way")
@@ -108,32 +109,9 @@ public final class CompressCommand implements Callable<Integer> {
             JsonObject m = new JsonObject();
             m.addProperty("savedmodel", model.toAbsolutePath().toString());
             plan.add("model", m);
-            JsonObject d = new JsonObject();
-            String source = DataSources.withKind(data);
-            if (testData != null) {
-                d.addProperty("train", source);
-                d.addProperty("test", DataSources.withKind(testData));
-            } else {
-                d.addProperty("source", source);
-            }
-            if (label != null) {
-                d.addProperty("label", label);
-            }
-            if (scale != null) {
-                d.addProperty("scale", scale);
-            }
-            if (stream) {
-                d.addProperty("stream", true);
-            }
-            if (validation > 0) {
-                d.addProperty("validation", validation);
-            }
-            if (splitTrain > 0) {
-                JsonObject split = new JsonObject();
-                split.addProperty("train", splitTrain);
-                split.addProperty("seed", seed);
-                d.add("split", split);
-            }
+            JsonObject d = TrainingDataOptions.planData(DataSources.withKind(data),
+                    testData == null ? null : DataSources.withKind(testData), label, scale, stream,
+                    validation != null ? validation : stream ? 0 : Plan.Data.AUTO_VALIDATION, splitTrain, seed);
             plan.add("data", d);
             JsonObject l = new JsonObject();
             l.addProperty("name", loss);

@@ -114,8 +114,10 @@ public final class CompressJob {
             objective.check(train, outputs, "the training data (" + describe(plan, true) + ")");
             testObjective.check(test, outputs, "the test data (" + describe(plan, false) + ")");
             Dataset validation = null;
-            if (plan.data().validation() > 0) {
-                ValidationSplit split = ValidationSplit.carve(train, plan.data().validation(), plan.seed());
+            if (plan.data().validates()) {
+                // carve's 0 is its default size.
+                ValidationSplit split = ValidationSplit.carve(train, Math.max(0, plan.data().validation()),
+                        plan.seed());
                 train = split.train();
                 validation = split.validation();
                 System.out.printf(java.util.Locale.ROOT, "validation: %,d training examples held out (seed %d) to "
@@ -148,7 +150,7 @@ public final class CompressJob {
             throw new IllegalArgumentException("data.stream reads a tfrecord: train source; give data.train and "
                     + "data.test (got " + (d.source() != null ? "source " + d.source() : "train " + d.train()) + ")");
         }
-        if (objective instanceof Distillation || plan.prune() != null || d.trainLimit() > 0 || d.validation() > 0) {
+        if (objective instanceof Distillation || plan.prune() != null || d.trainLimit() > 0 || d.validates()) {
             throw new IllegalArgumentException("data.stream does not combine with distillation, prune, "
                     + "train_limit or validation: they need the training set in memory (leave validation out: the "
                     + "best nested model is then chosen by training loss)");

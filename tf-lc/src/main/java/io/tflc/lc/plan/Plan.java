@@ -89,10 +89,18 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * absolute path. {@code trainLimit}/{@code testLimit} keep the first examples only (0: all). With
      * {@code stream}, a {@code tfrecord:} train source is read as training goes, through a shuffle buffer of
      * {@code shuffleBuffer} examples, and never held in memory. {@code validation} &gt; 0 holds that many training
-     * examples out (seeded by the plan's seed) to choose the best nested model on; 0: it is chosen by training loss.
+     * examples out (seeded by the plan's seed) to choose the best nested model on; 0: it is chosen by training loss;
+     * {@link #AUTO_VALIDATION}: the default split, min(5,000, 20%) of the training set.
      */
     public record Data(String source, String train, String test, DataSpec spec, int trainLimit, int testLimit,
                        int splitTrain, long splitSeed, boolean stream, int shuffleBuffer, int validation) {
+        /** {@code validation}'s value for the default split ({@code "validation": "auto"} in a plan). */
+        public static final int AUTO_VALIDATION = -1;
+
+        /** Whether training examples are held out to choose the best nested model on. */
+        public boolean validates() {
+            return validation != 0;
+        }
 
         /** The files and folders the data is read from (a run's output must lie apart from them). */
         public List<Path> paths() {

@@ -100,13 +100,28 @@ public final class PlanParser {
                 data.string("decode", null), data.has("classes") ? data.strings("classes") : null, preprocess);
         Plan.Data d = new Plan.Data(source, train, test, spec, data.integer("train_limit", 0),
                 data.integer("test_limit", 0), splitTrain, splitSeed, data.bool("stream", false),
-                data.integer("shuffle_buffer", 10_000), data.integer("validation", 0));
-        if (d.validation() < 0) {
-            throw new PlanException("data.validation is " + d.validation() + "; it is how many training examples are "
-                    + "held out to choose the best nested model on: 0 (none, the default) or more");
-        }
+                data.integer("shuffle_buffer", 10_000), validation(data));
         data.finish();
         return d;
+    }
+
+    /** {@code data.validation}: a count, or {@code "auto"} for the default size ({@link Plan.Data#AUTO_VALIDATION}). */
+    private static int validation(Fields data) {
+        if (data.has("validation") && data.element("validation").isJsonPrimitive()
+                && data.element("validation").getAsJsonPrimitive().isString()) {
+            if (!data.string("validation").equals("auto")) {
+                throw new PlanException(data.path("validation") + " is '" + data.string("validation") + "'; it is "
+                        + "how many training examples are held out to choose the best nested model on (0: none, the "
+                        + "default), or \"auto\" for min(5,000, 20% of the training set)");
+            }
+            return Plan.Data.AUTO_VALIDATION;
+        }
+        int v = data.integer("validation", 0);
+        if (v < 0) {
+            throw new PlanException(data.path("validation") + " is " + v + "; it is how many training examples are "
+                    + "held out to choose the best nested model on: 0 (none, the default) or more, or \"auto\"");
+        }
+        return v;
     }
 
     /** {@code KIND:PATH} with PATH (each of a comma-separated list) made absolute against the plan's folder. */

@@ -1,5 +1,6 @@
 package io.tflc.lc.sensitivity;
 
+import io.tflc.compressors.additive.AdditiveCombination;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.pruning.L0Constraint;
 import io.tflc.compressors.quantization.AdaptiveCodebook;
@@ -14,12 +15,16 @@ import java.util.Set;
  * k = 16, 4, 2 values, an ℓ0 constraint keeping 50%, 20%, 5% of the weights, and low rank at 1/2, 1/4 and 1/10 of
  * the break-even rank r0 = mn/(m + n) of the m×n view (where rank r stores 32·r·(m + n) bits against 32·mn, so
  * only r < r0 saves anything; ranks that round to the same value are tried once, and none when even rank 1 saves
- * nothing).
+ * nothing), and one additive combination, a k = 2 codebook plus 1% of ℓ0 corrections, the combination that
+ * beats both of its parts on LeNet300 (README), so that {@code auto} can choose it.
  */
 public final class Ladder {
     static final int[] CODEBOOK_SIZES = {16, 4, 2};
     static final double[] KEPT_SHARES = {0.5, 0.2, 0.05};
     static final int[] RANK_DIVISORS = {2, 4, 10};
+    /** The additive rung: codebook size and kept share of its corrections. */
+    static final int COMBINED_K = 2;
+    static final double COMBINED_KEPT = 0.01;
 
     private Ladder() {
     }
@@ -45,6 +50,9 @@ public final class Ladder {
                         new FixedRank(rank)));
             }
         }
+        entries.add(new LadderEntry(LadderEntry.Family.COMBINED, "k=2 + keep 1%",
+                "codebook:" + COMBINED_K + "+prune:" + COMBINED_KEPT, new AdditiveCombination(List.of(
+                        new AdaptiveCodebook(COMBINED_K), L0Constraint.keepFraction(COMBINED_KEPT)))));
         return List.copyOf(entries);
     }
 

@@ -15,7 +15,7 @@ public record LadderEntry(Family family, String key, String spec, Compression co
 
     /** The kinds of compression on a ladder. */
     public enum Family {
-        CODEBOOK("quantization"), PRUNING("pruning"), LOW_RANK("low rank");
+        CODEBOOK("quantization"), PRUNING("pruning"), LOW_RANK("low rank"), COMBINED("quantization + pruning");
 
         private final String title;
 

@@ -11,6 +11,7 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.evaluation.Evaluator;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.plan.TaskSpec;
+import io.tflc.savedmodels.Flops;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.ModelWeight;
 import io.tflc.savedmodels.TrainableModel;
@@ -114,7 +115,7 @@ public final class Sensitivity {
             model.access().assign(original);
         }
         return new WeightSensitivity(name, Arrays.stream(weight.dims()).boxed().toList(), viewed.view().describe(),
-                w.rows(), w.cols(), trials);
+                w.rows(), w.cols(), Flops.perExample(model, weight), trials);
     }
 
     private static Measured measured(Evaluator.Evaluation evaluation) {

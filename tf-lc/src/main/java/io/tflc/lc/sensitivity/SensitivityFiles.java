@@ -35,7 +35,8 @@ public final class SensitivityFiles {
             LadderEntry.Family.PRUNING, new Color[] {new Color(253, 190, 133), new Color(253, 141, 60),
                     new Color(217, 71, 1)},
             LadderEntry.Family.LOW_RANK, new Color[] {new Color(161, 217, 155), new Color(65, 171, 93),
-                    new Color(0, 109, 44)});
+                    new Color(0, 109, 44)},
+            LadderEntry.Family.COMBINED, new Color[] {new Color(117, 107, 177)});
 
     private SensitivityFiles() {
     }
@@ -77,6 +78,7 @@ public final class SensitivityFiles {
             weight.addProperty("rows", w.rows());
             weight.addProperty("cols", w.cols());
             weight.addProperty("bits", w.referenceBits());
+            weight.addProperty("flops", w.flops());
             JsonArray trials = new JsonArray();
             for (Trial t : w.trials()) {
                 JsonObject trial = measured(t.measured());

@@ -1,5 +1,6 @@
 package io.tflc.lc.sensitivity;
 
+import io.tflc.savedmodels.Flops;
 import java.util.List;
 
 /**
@@ -11,10 +12,12 @@ import java.util.List;
  *     {@code compress} picks it for a task that names none
  * @param rows rows of that view
  * @param cols columns of that view
+ * @param flops floating-point operations per example of the layer the weight feeds ({@link Flops}; 0 when not
+ *     counted)
  * @param trials one per ladder entry, in ladder order
  */
 public record WeightSensitivity(String weight, List<Integer> shape, String view, int rows, int cols,
-                                List<Trial> trials) {
+                                long flops, List<Trial> trials) {
     public WeightSensitivity {
         shape = List.copyOf(shape);
         trials = List.copyOf(trials);

@@ -87,6 +87,18 @@ class PlanParserTest {
     }
 
     @Test
+    void theValidationSplitIsACountNoneOrAuto() {
+        assertFalse(parse(PLAN).data().validates(), "none unless asked for: the shipped plans' results stay");
+        assertEquals(600, parse(PLAN.replace("\"train_limit\": 1000", "\"validation\": 600")).data().validation());
+        Plan.Data auto = parse(PLAN.replace("\"train_limit\": 1000", "\"validation\": \"auto\"")).data();
+        assertTrue(auto.validates());
+        assertEquals(Plan.Data.AUTO_VALIDATION, auto.validation());
+        PlanException e = assertThrows(PlanException.class,
+                () -> parse(PLAN.replace("\"train_limit\": 1000", "\"validation\": \"some\"")));
+        assertTrue(e.getMessage().contains("data.validation") && e.getMessage().contains("\"auto\""), e.getMessage());
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheKeysThatExist() {
         PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"lr0\"", "\"lr\"")));
         assertTrue(e.getMessage().contains("l_step.lr") && e.getMessage().contains("lr0"), e.getMessage());

@@ -56,14 +56,14 @@ class SensitivityTest {
             for (WeightSensitivity w : report.weights()) {
                 List<String> rungs = Ladder.of(w.rows(), w.cols()).stream().map(LadderEntry::spec).toList();
                 assertEquals(rungs, w.trials().stream().map(t -> t.entry().spec()).toList(), w.weight());
-                assertEquals(9, rungs.size(), w.weight() + ": 3 codebooks, 3 prunings, 3 ranks");
+                assertEquals(10, rungs.size(), w.weight() + ": 3 codebooks, 3 prunings, 3 ranks, 1 combination");
                 for (Trial t : w.trials()) {
                     assertTrue(t.bits() < w.referenceBits(), w.weight() + " " + t.entry().spec() + " saves bits");
                     assertTrue(Double.isFinite(t.measured().loss()), w.weight() + " " + t.entry().spec());
                 }
             }
             assertEquals(List.of("codebook:16", "codebook:4", "codebook:2", "prune:0.5", "prune:0.2", "prune:0.05",
-                    "rank:29", "rank:14", "rank:5"), report.weights().get(0).trials().stream()
+                    "rank:29", "rank:14", "rank:5", "codebook:2+prune:0.01"), report.weights().get(0).trials().stream()
                     .map(t -> t.entry().spec()).toList(), "784×64: break-even rank 59.2");
             assertEquals(64L * 784 + 32 * 2, trial(report.weights().get(0), "codebook:2").bits(),
                     "1 bit per weight and a codebook of 2 floats");

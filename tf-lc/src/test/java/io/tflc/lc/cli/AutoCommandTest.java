@@ -1,0 +1,90 @@
+package io.tflc.lc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.tflc.lc.FashionMnist;
+import io.tflc.lc.TestModels;
+import io.tflc.lc.data.Datasets;
+import io.tflc.lc.evaluation.Evaluator;
+import io.tflc.lc.data.BatchSource;
+import io.tflc.lc.objective.SoftmaxCrossEntropy;
+import io.tflc.savedmodels.SavedModelReader;
+import io.tflc.savedmodels.SavedModelSize;
+import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.safety.ModelTrust;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 16, item 4: {@code tf-lc auto} end to end on a small Fashion-MNIST MLP, as {@code bin/tf-lc} runs it. */
+class AutoCommandTest {
+    private static final String FASHION = "idx:" + Datasets.FASHION_MNIST;
+
+    @Test
+    void choosesPerLayerRunsLcAndExportsARunFolderWithinTheBudget(@TempDir Path dir) throws Exception {
+        TestModels.trainAndSave(2, 32, FashionMnist.get().train().head(2000), 1, dir.resolve("mlp"));
+        Path out = dir.resolve("auto");
+        CliRun run = CliRun.of(new AutoCommand(), "--model", dir.resolve("mlp").toString(), "--data", FASHION,
+                "--split-train", "3000", "--validation", "600", "--max-drop", "3", "--steps", "4", "--max-rounds",
+                "3", "--out", out.toString());
+        System.out.print(run.output());
+        assertEquals(0, run.status(), run.all());
+
+        JsonObject auto = JsonParser.parseString(Files.readString(out.resolve("auto.json"))).getAsJsonObject();
+        assertTrue(auto.get("met").getAsBoolean());
+        JsonArray rounds = auto.getAsJsonArray("rounds");
+        JsonObject last = rounds.get(rounds.size() - 1).getAsJsonObject();
+        assertEquals(rounds.size(), auto.get("result_round").getAsInt(), "the first round within the budget ends it");
+        assertTrue(last.get("validation_drop").getAsDouble() <= 0.03, last.toString());
+        for (int r = 0; r < rounds.size() - 1; r++) {
+            assertTrue(rounds.get(r).getAsJsonObject().get("validation_drop").getAsDouble() > 0.03,
+                    "an earlier round ended only because it broke the budget");
+        }
+
+        // The plan that ran is the choice: one task per compressed weight, by its exact name.
+        JsonObject plan = JsonParser.parseString(Files.readString(out.resolve("plan.json"))).getAsJsonObject();
+        Set<String> planned = new HashSet<>();
+        plan.getAsJsonArray("tasks").forEach(t -> planned.add(t.getAsJsonObject().get("weights").getAsString()));
+        Set<String> chosen = new HashSet<>();
+        last.getAsJsonObject("choices").entrySet().stream().filter(e -> !e.getValue().getAsString().equals("none"))
+                .forEach(e -> chosen.add(e.getKey()));
+        assertEquals(chosen, planned);
+        assertTrue(!chosen.isEmpty(), "a budget of 3 points compresses something");
+        assertEquals(600, plan.getAsJsonObject("data").get("validation").getAsInt(),
+                "LC chooses its best step on the split the sensitivity was measured on");
+
+        // A normal run folder: the export loads without tf-lc's help and is what auto.json says it is.
+        for (String name : List.of("report.json", "report.md", "model", "sensitivity/sensitivity.md", "auto.md",
+                "rounds/1/report.json")) {
+            assertTrue(Files.exists(out.resolve(name)), name);
+        }
+        assertTrue(SavedModelSize.of(out.resolve("model")).total() < SavedModelSize.of(dir.resolve("mlp")).total(),
+                "smaller on disk");
+        try (TrainableModel exported = SavedModelReader.read(out.resolve("model"), "serving_default", null, null,
+                ModelTrust.CHECK_OPS);
+             BatchSource batches = FashionMnist.get().test().head(500).batchesFor(exported, 500)) {
+            double error = new Evaluator(exported, new SoftmaxCrossEntropy()).evaluate(batches).error();
+            assertTrue(error < 0.5, "the export classifies: " + error);
+        }
+        String md = Files.readString(out.resolve("auto.md"));
+        assertTrue(md.contains("Budget met") && md.contains("| 1 | `dense/kernel` "), md);
+    }
+
+    @Test
+    void refusesOneSourceWithoutATestSet(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("d.csv");
+        Files.writeString(csv, "a,b,label\n1,2,0\n3,4,1\n");
+        CliRun run = CliRun.of(new AutoCommand(), "--model", dir.resolve("none").toString(), "--data",
+                "csv:" + csv, "--label", "label", "--max-drop", "1", "--out", dir.resolve("out").toString());
+        assertTrue(run.status() != 0 && run.error().contains("--split-train") && run.error().contains("--test-data"),
+                run.all());
+    }
+}
