@@ -148,11 +148,11 @@ public final class AutoCommand implements Callable<Integer> {
             System.out.println("round " + number + ": " + describe(allocation, report));
             Round round = round(number, allocation, folder, validation, report);
             rounds.add(round);
-            System.out.printf(Locale.ROOT, "round %d: validation %s (reference %s): %s %s the budget of %s, "
-                    + "%s; %.0f s%n", number, value(report, round.validationHeadline()),
-                    value(report, report.headline(report.reference())), round.drop() >= 0 ? "worse by" : "better by",
-                    amount(report, Math.abs(round.drop())), amount(report, budget),
-                    round.drop() <= budget ? "within" : "over", round.seconds());
+            System.out.printf(Locale.ROOT, "round %d: validation %s (reference %s), %s by %s: %s the budget of %s; "
+                    + "%.0f s%n", number, value(report, round.validationHeadline()),
+                    value(report, report.headline(report.reference())), round.drop() >= 0 ? "worse" : "better",
+                    amount(report, Math.abs(round.drop())), round.drop() <= budget ? "within" : "over",
+                    amount(report, budget), round.seconds());
             if (round.drop() <= budget) {
                 accepted = round;
                 break;
