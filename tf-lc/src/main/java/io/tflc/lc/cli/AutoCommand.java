@@ -76,9 +76,21 @@ public final class AutoCommand implements Callable<Integer> {
             + "in MAE units for regression")
     private double maxDrop;
 
-    @Option(names = "--goal", description = "size (default: stored bits, bytes on disk) or flops (low rank, "
-            + "exported factored; then size)")
+    @Option(names = "--goal", converter = GoalConverter.class, description = "size (default: stored bits, bytes on "
+            + "disk) or flops (low rank, exported factored; then size)")
     private Goal goal = Goal.SIZE;
+
+    /** {@code size} or {@code flops}, as the help writes them. */
+    static final class GoalConverter implements picocli.CommandLine.ITypeConverter<Goal> {
+        @Override
+        public Goal convert(String value) {
+            try {
+                return Goal.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a goal: size or flops");
+            }
+        }
+    }
 
     @Option(names = "--steps", description = "LC steps per round (default: ${DEFAULT-VALUE})")
     private int steps = 30;
@@ -151,9 +163,9 @@ public final class AutoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "round %d: validation %s (reference %s), %s by %s: %s the budget of %s; "
                     + "%.0f s%n", number, value(report, round.validationHeadline()),
                     value(report, report.headline(report.reference())), round.drop() >= 0 ? "worse" : "better",
-                    amount(report, Math.abs(round.drop())), round.drop() <= budget ? "within" : "over",
+                    amount(report, Math.abs(round.drop())), within(round, budget) ? "within" : "over",
                     amount(report, budget), round.seconds());
-            if (round.drop() <= budget) {
+            if (within(round, budget)) {
                 accepted = round;
                 break;
             }
@@ -180,6 +192,11 @@ public final class AutoCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Whether a round kept the budget; a drop equal to it, up to floating-point rounding, keeps it. */
+    private static boolean within(Round round, double budget) {
+        return round.drop() <= budget + 1e-9;
     }
 
     /** Runs (or with --resume continues) one round's LC run in rounds/N and measures its export. */

@@ -88,7 +88,7 @@ public final class CompressCommand implements Callable<Integer> {
         boolean stream;
 
         @Option(names = "--validation", description = "hold this many training examples out and export the LC "
-                + "step whose nested model has the lowest loss on them (default: min(5,000, 20%) of the training "
+                + "step whose nested model has the lowest loss on them (default: min(5,000, 20%%) of the training "
                 + "set; 0: none, the lowest nested training loss chooses)")
         Integer validation;
 

@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sensitivity", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Per-layer sensitivity: for each compressible weight (kernels, embedding tables) and a ladder "
-                + "of compressions (codebook k = 16, 4, 2; keep 50%, 20%, 5%; low rank at 1/2, 1/4, 1/10 of the "
-                + "break-even rank; k = 2 plus 1% corrections), the validation loss and error of the model with only that weight directly "
+                + "of compressions (codebook k = 16, 4, 2; keep 50%%, 20%%, 5%%; low rank at 1/2, 1/4, 1/10 of the "
+                + "break-even rank; k = 2 plus 1%% corrections), the validation loss and error of the model with only that weight directly "
                 + "compressed. The validation split is carved from the training data, never the test set. Writes "
                 + "sensitivity.json, sensitivity.md and sensitivity.png to the output folder.", "",
                 "Example: tf-lc sensitivity --model ../shared/savedmodels/keras-mnist-cnn "

@@ -46,7 +46,7 @@ public final class TrainingDataOptions {
     String loss = Objectives.AUTO;
 
     @Option(names = "--validation", description = "examples in the validation split, carved from the training "
-            + "data (default: the last min(5,000, 20%) of a seeded permutation)")
+            + "data (default: the last min(5,000, 20%%) of a seeded permutation)")
     int validation;
 
     /** {@code --data} as {@code KIND:PATH}. */
