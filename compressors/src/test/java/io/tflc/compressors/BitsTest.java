@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Exact bit counts on hand-made cases, and never more than the LC toolkit's formulas (DESIGN §2). */
+/**
+ * Exact bit counts on hand-made cases, and never more than the LC toolkit's formulas (docs/lc-algorithm.md,
+ * 'Compression types').
+ */
 class BitsTest {
     private static final CStep DC = CStep.direct(1);
 

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The cases on which the public PyTorch LC toolkit is wrong (DESIGN §2), one test each. */
+/**
+ * The cases on which the public PyTorch LC toolkit is wrong (docs/lc-algorithm.md, 'Compression types'), one test
+ * each.
+ */
 class ToolkitDefectsTest {
 
     @Test

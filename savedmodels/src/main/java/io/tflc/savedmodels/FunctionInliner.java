@@ -16,7 +16,7 @@ import org.tensorflow.proto.OpDef;
 /**
  * Replaces function-call nodes ({@code StatefulPartitionedCall}, {@code PartitionedCall}) by the bodies of the
  * functions they call, recursively, so that the graph is flat: TF computes no gradients through call nodes
- * (SymbolicGradient fails at run time, DESIGN §6), but does through the ops inside.
+ * (SymbolicGradient fails at run time, docs/library-facts.md, 'Gradients'), but does through the ops inside.
  *
  * <p>Inside a FunctionDef an input is an argument name, {@code node:out_arg:i} (the i-th tensor of the node's
  * output argument {@code out_arg}) or {@code ^node}; in the flat graph it is {@code node:k} with k the position

@@ -17,7 +17,7 @@ import org.tensorflow.internal.c_api.global.tensorflow;
  * native registry.
  */
 public final class Preflight {
-    /** Fixes for ops known to lack a gradient in TF 2.16's C++ registry (DESIGN §6). */
+    /** Fixes for ops known to lack a gradient in TF 2.16's C++ registry (docs/library-facts.md, 'Gradients'). */
     private static final Map<String, String> FIXES = Map.of(
             "SparseSoftmaxCrossEntropyWithLogits", "use the dense cross-entropy with one-hot labels (tf-lc's own loss "
                     + "does), or register a Java gradient with TensorFlow.registerCustomGradient",

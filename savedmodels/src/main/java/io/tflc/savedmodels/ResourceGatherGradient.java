@@ -13,7 +13,7 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The gradient of {@code ResourceGather} (an embedding lookup on a resource variable), which TF's C++ registry lacks
- * (DESIGN §6), so that embedding tables train and compress like any other weight.
+ * (docs/library-facts.md, 'Gradients'), so that embedding tables train and compress like any other weight.
  *
  * <p>For the table it is dense, [n, row dims…]: the incoming gradient, one row per looked-up id, summed into the
  * rows of the ids ({@code UnsortedSegmentSum}, n = the variable's first dimension read at run time). A sparse

@@ -17,7 +17,8 @@ import org.tensorflow.types.TString;
 /**
  * Save and restore ops for resource variables, named as TF's SavedModel loader and TF Java expect them
  * ({@code save/filename}, {@code save/control_dependency}, {@code save/restore_all}). TF Java's own saver only sees
- * VariableV2 and silently drops resource variables (DESIGN §6). Checkpoint keys are the variables' names.
+ * VariableV2 and silently drops resource variables (docs/library-facts.md, 'Loading and exporting SavedModels').
+ * Checkpoint keys are the variables' names.
  */
 public final class ResourceSaver {
     public static final String FILENAME = "save/filename";

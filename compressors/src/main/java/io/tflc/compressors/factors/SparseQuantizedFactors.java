@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Sparse, quantized matrix factors (after Kuzmin, van Baalen, Nagel, Behboodi, arXiv 2207.11048; only the abstract
- * was available, so this formulation is tf-lc's own, DESIGN §4): the view read as n rows of d values, W ≈ Z·C, with
+ * was available, so this formulation is tf-lc's own, docs/lc-algorithm.md): the view read as n rows of d values,
+ * W ≈ Z·C, with
  * C (k×d) on a {@code codebookBits} grid and Z (n×k) with at most {@code terms} nonzeros per row on a
  * {@code valueBits} grid (0: the nonzeros are 1; 32: floats). Special cases: terms = k with float factors is the
  * truncated SVD; terms = 1 with unit values is vector quantization.

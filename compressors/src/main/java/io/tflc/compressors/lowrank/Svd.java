@@ -10,7 +10,8 @@ import org.bytedeco.openblas.global.openblas;
  * {@code dgesdd} from the OpenBLAS that ND4J ships. NaN in or out is reported, never passed on.
  *
  * <p>Why not ND4J's own wrapper: it offers only {@code gesvd} with full square factors (with thin ones it crashed
- * the JVM, and ND4J's Svd op could not infer its output shape, DESIGN §6); computing the full 784×784 factor of a
+ * the JVM, and ND4J's Svd op could not infer its output shape, docs/library-facts.md, 'Native maths'); computing
+ * the full 784×784 factor of a
  * LeNet300 layer took ≈200 ms against ≈30 ms for thin {@code dgesdd} on this machine.
  *
  * @param u m×p left singular vectors, p = min(m, n)

@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The LC algorithm on one model (DESIGN §2): evaluate the reference, compress it directly (DC, at μ0), then for
+ * The LC algorithm on one model (docs/lc-algorithm.md): evaluate the reference, compress it directly (DC, at μ0),
+ * then for
  * each μ of the schedule run the L-step (SGD on loss + μ/2‖w − Δ(Θ) − λ/μ‖²), the C-steps Θ = Π(w − λ/μ) of all
  * tasks in parallel, the multiplier update λ ← λ − μ(w − Δ(Θ)), and evaluate the nested model (weights := Δ(Θ)),
  * restoring the live weights w afterwards. The compressed model is the best nested model seen ({@link BestNested}),

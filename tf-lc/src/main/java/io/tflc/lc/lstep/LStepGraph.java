@@ -36,7 +36,7 @@ import org.tensorflow.types.TInt32;
  * the labels, or squared error; {@link Objective}) + μ/2·Σ‖w − target‖² over the penalised weights; the data loss's
  * gradients by {@code addGradients} with respect to the weights' resource handles, plus μ(w − target) for a
  * penalised weight; one {@code ResourceApply*} update per trainable weight (the framework optimizers only see
- * VariableV2, DESIGN §6).
+ * VariableV2, docs/library-facts.md, 'Optimizers and variables').
  *
  * <p>μ, the learning rate and the targets Δ(Θ) + λ/μ (held as −μ·target) are non-trainable resource variables
  * assigned from Java once per LC step, never fed per minibatch. With no penalised weights this is plain training.

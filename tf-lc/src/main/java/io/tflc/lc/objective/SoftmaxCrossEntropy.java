@@ -8,7 +8,7 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Softmax cross-entropy over as many classes as the logits have; targets are class indices. The labels go one-hot
- * into the dense op, because the sparse one has no registered gradient (DESIGN §6).
+ * into the dense op, because the sparse one has no registered gradient (docs/library-facts.md, 'Gradients').
  */
 public final class SoftmaxCrossEntropy implements Objective {
     public static final String NAME = "softmax_cross_entropy";

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * ID pruning inside residual blocks (issue 15, item 5; DESIGN §3): the first convolution of each block loses half
+ * ID pruning inside residual blocks (issue 15, item 5; docs/structured-pruning.md): the first convolution of each
+ * block loses half
  * its channels and T folds into the block's second convolution; the layers whose output must keep the channels of
  * the residual sum (the stem, each block's second convolution) and the last layer are left whole, each with its
  * reason; without fine-tuning the pruned network keeps most decisions of a briefly trained one.
