@@ -114,10 +114,16 @@ public final class CompressJob {
             objective.check(train, outputs, "the training data (" + describe(plan, true) + ")");
             testObjective.check(test, outputs, "the test data (" + describe(plan, false) + ")");
             Dataset validation = null;
-            if (plan.data().validates()) {
-                // carve's 0 is its default size.
-                ValidationSplit split = ValidationSplit.carve(train, Math.max(0, plan.data().validation()),
-                        plan.seed());
+            boolean auto = plan.data().validation() == Plan.Data.AUTO_VALIDATION;
+            int held = auto ? ValidationSplit.autoSize(train.size()) : plan.data().validation();
+            if (auto && held == 0) {
+                System.out.printf(java.util.Locale.ROOT, "validation: none held out: a default split of %,d "
+                        + "training examples (20%%) is too few to choose a step on (fewer than %,d); the lowest nested "
+                        + "training loss chooses (--validation N holds N out anyway)%n",
+                        ValidationSplit.defaultSize(train.size()), ValidationSplit.MIN_AUTO);
+            }
+            if (held > 0) {
+                ValidationSplit split = ValidationSplit.carve(train, held, plan.seed());
                 train = split.train();
                 validation = split.validation();
                 System.out.printf(java.util.Locale.ROOT, "validation: %,d training examples held out (seed %d) to "

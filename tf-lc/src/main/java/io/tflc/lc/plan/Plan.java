@@ -90,7 +90,7 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * {@code stream}, a {@code tfrecord:} train source is read as training goes, through a shuffle buffer of
      * {@code shuffleBuffer} examples, and never held in memory. {@code validation} &gt; 0 holds that many training
      * examples out (seeded by the plan's seed) to choose the best nested model on; 0: it is chosen by training loss;
-     * {@link #AUTO_VALIDATION}: the default split, min(5,000, 20%) of the training set.
+     * {@link #AUTO_VALIDATION}: the default split, min(5,000, 20%) of the training set, none below 1,000 examples.
      */
     public record Data(String source, String train, String test, DataSpec spec, int trainLimit, int testLimit,
                        int splitTrain, long splitSeed, boolean stream, int shuffleBuffer, int validation) {

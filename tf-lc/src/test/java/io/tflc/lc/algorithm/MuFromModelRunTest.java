@@ -72,7 +72,7 @@ class MuFromModelRunTest {
             LcReport report = run(model, train, test, checkpoints, new LcRun.Listener() { }).run(true);
             assertEquals(derived, report.schedule(), "the resumed run keeps the μ measured at the start");
             assertEquals(derived.mu(2), report.finalRow().mu(), 1e-15);
-            assertEquals(1000 * derived.mu0(), report.finalRow().mu(), 1e-9 * derived.mu0(), "μ ends 1000× μ0");
+            assertEquals(MuFromModel.SPAN * derived.mu0(), report.finalRow().mu(), 1e-9 * derived.mu0(), "μ ends SPAN× μ0");
         }
     }
 }

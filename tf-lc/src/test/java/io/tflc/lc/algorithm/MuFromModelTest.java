@@ -14,7 +14,7 @@ class MuFromModelTest {
         assertEquals(MuFromModel.KAPPA * 2 * 0.1465 / 98.56, mu.mu0(), 1e-12);
         assertEquals(30, mu.steps());
         assertTrue(mu.derived());
-        assertEquals(1000 * mu.mu0(), mu.mu(29), 1e-9 * mu.mu0());
+        assertEquals(MuFromModel.SPAN * mu.mu0(), mu.mu(29), 1e-9 * mu.mu0());
         String line = MuFromModel.describe(mu, 0.1465, 98.56);
         assertTrue(line.startsWith("μ from the model: μ0 = ") && line.contains("ΔL = 0.1465")
                 && line.contains("D = 98.56") && line.contains("over 30 steps"), line);
