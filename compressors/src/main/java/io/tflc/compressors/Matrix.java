@@ -10,9 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * An immutable dense matrix of doubles in row-major order: the common currency of views and C-steps.
  * A vector is a 1×N matrix. C-steps run in double precision so that their exactness can be tested to 1e-6.
  */
-public final class Matrix implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class Matrix {
     private final int rows;
     private final int cols;
     private final double[] data;

@@ -1,13 +1,11 @@
 package io.tflc.compressors;
 
-import java.io.Serializable;
-
 /**
  * Θ, the low-dimensional parameters a C-step returns: it decompresses to the dense weights Δ(Θ), knows how many
  * bits its storage takes, and exposes its parts (each implementation is a record) so that an exporter can store
- * them. Θ is immutable, and serializable for LC checkpoints (which are tied to the tf-lc version that wrote them).
+ * them. Θ is immutable.
  */
-public sealed interface Theta extends Serializable
+public sealed interface Theta
         permits Quantized, SparseValues, LowRankFactors, Uncompressed, AdditiveSum, VectorQuantized, SparseFactors {
 
     /** Rows of the view this Θ decompresses to. */

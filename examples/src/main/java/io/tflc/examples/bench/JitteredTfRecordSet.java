@@ -2,6 +2,7 @@ package io.tflc.examples.bench;
 
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Idx;
+import io.tflc.lc.cli.ProgressBars;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -12,9 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import com.google.protobuf.ByteString;
 import org.tensorflow.proto.BytesList;
 import org.tensorflow.proto.Example;
@@ -183,12 +182,8 @@ final class JitteredTfRecordSet {
     }
 
     private static ProgressBar progressBar(String task, long bytes) {
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(bytes)
-                .setUnit(" MB", 1_000_000).showSpeed();
-        if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println)).setUpdateIntervalMillis(10_000);
-        }
-        return builder.build();
+        return ProgressBars.builder().setTaskName(task).setInitialMax(bytes).setUnit(" MB", 1_000_000).showSpeed()
+                .build();
     }
 
     /** Deletes a half-written set left by an interrupted run (only this class's own hidden folder). */

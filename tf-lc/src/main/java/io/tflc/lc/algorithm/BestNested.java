@@ -1,7 +1,6 @@
 package io.tflc.lc.algorithm;
 
 import io.tflc.compressors.Theta;
-import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +15,7 @@ import java.util.Map;
  * @param otherWeights the model's variables outside the tasks at that step: they train with the L-step too, and Θ
  *     alone would be exported with later (possibly diverged) values of them
  */
-public record BestNested(int step, double criterion, List<Theta> thetas, Map<String, float[]> otherWeights)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record BestNested(int step, double criterion, List<Theta> thetas, Map<String, float[]> otherWeights) {
 
     public BestNested {
         thetas = List.copyOf(thetas);

@@ -3,17 +3,8 @@ package io.tflc.lc.algorithm;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.Theta;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InvalidClassException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
-import java.io.Serializable;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -37,41 +28,28 @@ public record Checkpoint(String fingerprint, int completedSteps, Map<String, flo
                          Map<String, float[]> lStepVariables, List<Theta> directThetas, List<Theta> thetas,
                          List<Matrix> lambdas, List<Row> rows, int[] referencePredictions, BestNested best,
                          double learningRateFactor, int worseInARow, double lastCriterion,
-                         MuSchedule schedule)
-        implements Serializable {
+                         MuSchedule schedule) {
 
-    private static final long serialVersionUID = 5L;
-    public static final String FILE = "checkpoint.bin";
+    /** The file whose presence in a checkpoint folder means there is a checkpoint. */
+    public static final String MANIFEST = CheckpointFormat.MANIFEST;
 
-    /** Writes to {@code folder} under a temporary name, syncs, and moves it over the previous checkpoint. */
+    /**
+     * Writes to {@code folder}, replacing its checkpoint atomically: a failure (a full disk) leaves the previous one
+     * whole.
+     *
+     * @throws IOException naming what could not be written
+     */
     public void write(Path folder) throws IOException {
-        Files.createDirectories(folder);
-        Path tmp = Files.createTempFile(folder, ".checkpoint", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp);
-                 ObjectOutputStream objects = new ObjectOutputStream(new java.io.BufferedOutputStream(out, 1 << 16))) {
-                objects.writeObject(this);
-            }
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(tmp, folder.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        CheckpointFormat.write(this, folder, Files::newOutputStream);
     }
 
-    /** The checkpoint in {@code folder}, or null when there is none. */
+    /**
+     * The checkpoint in {@code folder}, or null when there is none.
+     *
+     * @throws DamagedCheckpointException when its files are truncated, garbled or missing
+     * @throws IOException when it was written in a later format version (the message names it) or cannot be read
+     */
     public static Checkpoint read(Path folder) throws IOException {
-        Path file = folder.resolve(FILE);
-        if (!Files.exists(file)) {
-            return null;
-        }
-        try (InputStream in = Files.newInputStream(file);
-             ObjectInputStream objects = new ObjectInputStream(new java.io.BufferedInputStream(in, 1 << 16))) {
-            return (Checkpoint) objects.readObject();
-        } catch (ClassNotFoundException | InvalidClassException | ClassCastException e) {
-            throw new IOException(file + " was written by another tf-lc version and cannot be resumed: " + e, e);
-        }
+        return CheckpointFormat.read(folder);
     }
 }

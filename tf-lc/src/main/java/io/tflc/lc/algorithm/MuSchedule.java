@@ -1,6 +1,5 @@
 package io.tflc.lc.algorithm;
 
-import java.io.Serializable;
 
 /**
  * μ_j = μ0·growth^j for the LC steps j = 0..steps−1; direct compression runs at μ0.
@@ -8,8 +7,7 @@ import java.io.Serializable;
  * @param derived μ0 and growth are to be (or were) derived from the model at direct compression
  *     ({@link MuFromModel}) rather than given by the plan; until then μ0 and growth are provisional
  */
-public record MuSchedule(double mu0, double growth, int steps, boolean derived) implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record MuSchedule(double mu0, double growth, int steps, boolean derived) {
 
     public MuSchedule {
         if (!(mu0 > 0) || !(growth >= 1) || steps < 0) {

@@ -18,8 +18,7 @@ import java.util.List;
  */
 public record Row(String stage, int step, double mu, double learningRate, double trainLoss, double trainError,
                   double testLoss, double testError, long bits, double compressionRatio, List<TaskRow> tasks,
-                  double testTop5Error, double testMae, double testRmse, double agreement)
-        implements java.io.Serializable {
+                  double testTop5Error, double testMae, double testRmse, double agreement) {
 
     /** The figure a run is judged by: test error for classifiers, test MAE for regression. */
     public double headline() {
@@ -36,7 +35,6 @@ public record Row(String stage, int step, double mu, double learningRate, double
      * @param distance ‖w − Δ(Θ)‖² of the task's view (0 at DC)
      * @param detail what Θ is, e.g. "k=2", "rank 17", "12,345 kept"
      */
-    public record TaskRow(String task, String compression, long bits, double distance, String detail)
-            implements java.io.Serializable {
+    public record TaskRow(String task, String compression, long bits, double distance, String detail) {
     }
 }

@@ -73,7 +73,7 @@ public final class CompressJob {
                                  LcRun.Listener listener) throws IOException {
         Path output = folder.path();
         boolean earlier = Files.exists(output.resolve("report.json"))
-                || Files.exists(output.resolve("checkpoint").resolve(io.tflc.lc.algorithm.Checkpoint.FILE));
+                || Files.exists(output.resolve("checkpoint").resolve(io.tflc.lc.algorithm.Checkpoint.MANIFEST));
         if (earlier && !options.resume() && !options.force()) {
             throw new FileAlreadyExistsException(output.toString(), null, "an LC run already wrote here; pass "
                     + "--resume to continue it, --force to start over, or choose another output");

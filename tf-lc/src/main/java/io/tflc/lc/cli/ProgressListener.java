@@ -4,7 +4,7 @@ import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Row;
 import java.io.PrintStream;
 import java.util.Locale;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
@@ -14,21 +14,22 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  */
 public final class ProgressListener implements LcRun.Listener {
     private final PrintStream out;
+    private final Supplier<ProgressBarBuilder> bars;
     private ProgressBar bar;
 
     public ProgressListener(PrintStream out) {
+        this(out, ProgressBars::builder);
+    }
+
+    ProgressListener(PrintStream out, Supplier<ProgressBarBuilder> bars) {
         this.out = out;
+        this.bars = bars;
     }
 
     @Override
     public void stepStarted(int step, int steps, double mu, int epochs, int batchesPerEpoch) {
-        ProgressBarBuilder builder = new ProgressBarBuilder()
-                .setTaskName(String.format(Locale.ROOT, "LC step %d/%d μ=%.3g", step, steps, mu))
-                .setInitialMax((long) epochs * batchesPerEpoch);
-        if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println)).setUpdateIntervalMillis(10_000);
-        }
-        bar = builder.build();
+        bar = bars.get().setTaskName(String.format(Locale.ROOT, "LC step %d/%d μ=%.3g", step, steps, mu))
+                .setInitialMax((long) epochs * batchesPerEpoch).build();
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -40,9 +41,44 @@ final class Fields {
         known.add(key);
         JsonElement e = object.get(key);
         if (e == null || e.isJsonNull()) {
-            throw new PlanException("missing key " + path(key));
+            throw new PlanException("missing key " + path(key) + misspellings(key));
         }
         return e;
+    }
+
+    /**
+     * The keys present but not (yet) read that look like {@code key}: a typo'd required key would otherwise only be
+     * reported as missing, and as unknown only after the user had added the key the message asked for.
+     */
+    private String misspellings(String key) {
+        List<String> alike = object.keySet().stream()
+                .filter(k -> !known.contains(k) && alike(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)))
+                .map(this::path).toList();
+        return alike.isEmpty() ? "" : "; unknown key " + String.join(", ", alike) + " here (misspelled " + key + "?)";
+    }
+
+    private static boolean alike(String a, String b) {
+        if (a.startsWith(b) || b.startsWith(a)) {
+            return true;
+        }
+        // Levenshtein distance, up to 2 edits (1 for keys of up to 3 letters, where 2 would match most others).
+        int limit = Math.min(a.length(), b.length()) <= 3 ? 1 : 2;
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()] <= limit;
     }
 
     String string(String key) {

@@ -107,6 +107,27 @@ class PlanParserTest {
     }
 
     @Test
+    void aMisspelledRequiredKeyIsNamedAlongWithTheMissingOne() {
+        PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"k\": 2", "\"K\": 2")));
+        assertTrue(e.getMessage().contains("missing key tasks[0].compression.k")
+                && e.getMessage().contains("unknown key tasks[0].compression.K"), e.getMessage());
+        PlanException type = assertThrows(PlanException.class,
+                () -> parse(PLAN.replace("{\"type\": \"binary\"}", "{\"tpye\": \"binary\"}")));
+        assertTrue(type.getMessage().contains("missing key") && type.getMessage().contains("unknown key")
+                && type.getMessage().contains("tpye"), type.getMessage());
+        PlanException steps = assertThrows(PlanException.class,
+                () -> parse(PLAN.replace("\"steps\"", "\"step\"")));
+        assertTrue(steps.getMessage().contains("unknown key schedule.step"), steps.getMessage());
+    }
+
+    @Test
+    void aMissingKeyWithNothingAlikeIsOnlyMissing() {
+        PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"k\": 2", "\"note\": 2")));
+        assertTrue(e.getMessage().contains("missing key tasks[0].compression.k"), e.getMessage());
+        assertFalse(e.getMessage().contains("note"), e.getMessage());
+    }
+
+    @Test
     void unknownCompressionTypesListTheTypes() {
         PlanException e = assertThrows(PlanException.class,
                 () -> parse(PLAN.replace("adaptive_codebook", "kmeans")));
