@@ -10,8 +10,10 @@ import java.util.List;
  * @param criterion how that step was chosen, e.g. "lowest nested training loss"
  * @param stop why the run ended before its last step (an L-step that diverged), or null when it ran to the end
  * @param schedule the μ schedule the run used, or null when not known (a report read back from an older file)
+ * @param lStep how its L-steps trained, or null when not known
  */
-public record LcReport(List<Row> rows, int exportedStep, String criterion, String stop, MuSchedule schedule) {
+public record LcReport(List<Row> rows, int exportedStep, String criterion, String stop, MuSchedule schedule,
+                       LStepSettings lStep) {
     /** How a report that names no choice chose: the last step is the result. */
     public static final String LAST_STEP = "last step";
 
@@ -24,7 +26,7 @@ public record LcReport(List<Row> rows, int exportedStep, String criterion, Strin
     }
 
     public LcReport(List<Row> rows, int exportedStep, String criterion, String stop) {
-        this(rows, exportedStep, criterion, stop, null);
+        this(rows, exportedStep, criterion, stop, null, null);
     }
 
     /** A run that ran to its end and whose result is its last step. */

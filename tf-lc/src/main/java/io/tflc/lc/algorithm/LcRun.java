@@ -242,7 +242,7 @@ public final class LcRun {
                 save(step, lstep, rows);
             }
         }
-        return new LcReport(rows, best.step(), criterionText(), stop, schedule);
+        return new LcReport(rows, best.step(), criterionText(), stop, schedule, settings);
     }
 
     /** What the best nested model is chosen by, as the report says it. */

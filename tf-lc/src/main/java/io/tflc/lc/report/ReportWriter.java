@@ -4,7 +4,9 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.algorithm.Row;
 import io.tflc.savedmodels.SavedModelSize;
 import java.io.IOException;
@@ -104,6 +106,18 @@ public final class ReportWriter {
             schedule.addProperty("derived", report.schedule().derived());
             root.add("schedule", schedule);
         }
+        if (report.lStep() != null) {
+            LStepSettings l = report.lStep();
+            JsonObject lStep = new JsonObject();
+            lStep.addProperty("optimizer", l.optimizer().kind());
+            lStep.addProperty("momentum", l.optimizer().momentum());
+            lStep.addProperty("lr0", l.lr0());
+            lStep.addProperty("lr_decay", l.lrDecay());
+            lStep.addProperty("epochs", l.epochs());
+            lStep.addProperty("first_epochs", l.firstEpochs());
+            lStep.addProperty("batch_size", l.batchSize());
+            root.add("l_step", lStep);
+        }
         if (sizes != null) {
             JsonObject size = new JsonObject();
             size.add("original_bytes", GSON.toJsonTree(sizes.original()));
@@ -150,6 +164,14 @@ public final class ReportWriter {
                             (double) o.graph() / c.graph(), (double) o.gzipped() / c.gzipped()))
                     .append(String.format(Locale.ROOT, "%nBits of the weights: %,d (%.1f× fewer than the reference)."
                             + "%n", report.exported().bits(), report.exported().compressionRatio()));
+        }
+        if (report.schedule() != null && report.lStep() != null) {
+            MuSchedule mu = report.schedule();
+            LStepSettings l = report.lStep();
+            md.append(String.format(Locale.ROOT, "%nSchedule: μ = %.4g·%.4g^j over %d steps (%s); L-step: %s, "
+                    + "learning rate %.4g·%.4g^j, %d epoch(s) per step (%d at the first), batch %d.%n", mu.mu0(),
+                    mu.growth(), mu.steps(), mu.derived() ? "derived from the model" : "as the plan gives it",
+                    l.optimizer().kind(), l.lr0(), l.lrDecay(), l.epochs(), l.firstEpochs(), l.batchSize()));
         }
         md.append("\nExported (`model/`): ").append(report.exportedText()).append(String.format(Locale.ROOT,
                 " — %s.%n", report.exported().headlineText()));

@@ -74,6 +74,13 @@ class AutoCommandTest {
             double error = new Evaluator(exported, new SoftmaxCrossEntropy()).evaluate(batches).error();
             assertTrue(error < 0.5, "the export classifies: " + error);
         }
+        // What was chosen for the user is in the report: μ derived from the model, the default L-step.
+        JsonObject report = JsonParser.parseString(Files.readString(out.resolve("report.json"))).getAsJsonObject();
+        assertTrue(report.getAsJsonObject("schedule").get("derived").getAsBoolean());
+        assertEquals("adam", report.getAsJsonObject("l_step").get("optimizer").getAsString());
+        assertEquals(0.001, report.getAsJsonObject("l_step").get("lr0").getAsDouble());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("over 4 steps (derived from the model); "
+                + "L-step: adam, learning rate 0.001"), "report.md says what was chosen");
         String md = Files.readString(out.resolve("auto.md"));
         assertTrue(md.contains("Budget met") && md.contains("| 1 | `dense/kernel` "), md);
     }
