@@ -71,7 +71,7 @@ public final class DataSource {
     }
 
     /** The label column or feature this source names, or null. */
-    String label() {
+    public String label() {
         return label;
     }
 
