@@ -50,6 +50,7 @@ public final class CompressionBuilder {
     private Double temperature;
     private long seed;
     private boolean foldBatchNorm;
+    private JsonObject prune;
     private Path output;
     private Path checkpoints;
     private boolean resume;
@@ -228,6 +229,23 @@ public final class CompressionBuilder {
         return this;
     }
 
+    /**
+     * Prune units (neurons, filters) structurally before LC, choosing them on {@code images} unlabeled training
+     * examples; LC then compresses the smaller model.
+     */
+    public CompressionBuilder pruneFirst(PruningMethod method, PruningSize size, int images) {
+        JsonObject p = new JsonObject();
+        p.addProperty("method", method.planName());
+        if (size instanceof PruningSize.Units units) {
+            p.addProperty("keep", units.share());
+        } else {
+            p.addProperty("flops_target", ((PruningSize.Flops) size).share());
+        }
+        p.addProperty("pruning_images", images);
+        this.prune = p;
+        return this;
+    }
+
     /** The run's folder: reports, {@code model/} (the compressed SavedModel), checkpoint. */
     public CompressionBuilder output(Path folder) {
         this.output = folder.toAbsolutePath().normalize();
@@ -333,6 +351,9 @@ public final class CompressionBuilder {
             l.addProperty("temperature", temperature);
         }
         plan.add("loss", l);
+        if (prune != null) {
+            plan.add("prune", prune.deepCopy());
+        }
         plan.add("tasks", tasks.deepCopy());
         if (schedule != null) {
             JsonObject s = new JsonObject();

@@ -70,8 +70,7 @@ class LcApiTest {
         CompressionBuilder api = shortRun(dir.resolve("json"));
         assertEquals(fromJson, api.plan(), "the builder makes the plan the JSON file parses to");
 
-        LcReport expected = PlanRunner.run(fromJson, PlanParser.fingerprint(planFile), "json", PlanRunner.Options.NEW,
-                new LcRun.Listener() { }).report();
+        LcReport expected = Lc.run(planFile, new LcRun.Listener() { }).report();
         List<String> notices = new ArrayList<>();
         CompressionResult result = shortRun(dir.resolve("api")).listener(new LcRun.Listener() {
             @Override
@@ -125,10 +124,16 @@ class LcApiTest {
         assertFalse(plan.foldBatchNorm());
         assertTrue(plan.output().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toRealPath()),
                 plan.output().toString());
-        Files.delete(plan.output()); // made empty for the run that never came
+
         assertEquals(1, plan.tasks().size());
         assertEquals("l0_constraint(fraction=0.1) + adaptive_codebook(k=2)",
                 plan.tasks().get(0).compression().describe());
+        assertEquals(null, plan.prune());
+        Plan pruned = Lc.compress(shared.resolve("reference")).data(DataSource.idx(Datasets.FASHION_MNIST))
+                .task("dense/kernel", Compressions.codebook(2)).output(plan.output())
+                .pruneFirst(PruningMethod.ID, PruningSize.flops(0.5), 300).plan();
+        assertEquals(new Plan.Prune("id", Double.NaN, 0.5, 300), pruned.prune());
+        Files.delete(plan.output()); // made empty for the run that never came
     }
 
     @Test
