@@ -72,12 +72,13 @@ class LcApiTest {
 
         LcReport expected = Lc.run(planFile, new LcRun.Listener() { }).report();
         List<String> notices = new ArrayList<>();
-        CompressionResult result = shortRun(dir.resolve("api")).listener(new LcRun.Listener() {
-            @Override
-            public void notice(String message) {
-                notices.add(message);
-            }
-        }).run();
+        CompressionResult result = shortRun(dir.resolve("api")).checkpoints(dir.resolve("cp"))
+                .listener(new LcRun.Listener() {
+                    @Override
+                    public void notice(String message) {
+                        notices.add(message);
+                    }
+                }).run();
 
         LcReport report = result.report();
         assertEquals(expected.rows().size(), report.rows().size());
@@ -101,6 +102,8 @@ class LcApiTest {
         assertTrue(theta.codebook().length <= 2, "a 1-bit codebook");
         assertThrows(IllegalArgumentException.class, () -> result.theta("dense/bias"));
         assertTrue(Files.exists(dir.resolve("api").resolve("plan.json")), "the plan is kept beside its results");
+        assertTrue(Files.exists(dir.resolve("cp").resolve(io.tflc.lc.algorithm.Checkpoint.FILE)));
+        assertFalse(Files.exists(dir.resolve("api").resolve("checkpoint")), "checkpoints go where they were sent");
 
         Path served = result.exportTo(dir.resolve("served"));
         try (TrainableModel loaded = SavedModelReader.read(served, "serving_default", null, null,
