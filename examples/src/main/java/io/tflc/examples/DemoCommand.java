@@ -1,7 +1,7 @@
 package io.tflc.examples;
 
 import io.tflc.lc.algorithm.LcReport;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.cli.ProgressListener;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
@@ -36,8 +36,8 @@ final class DemoCommand implements Callable<Integer> {
                 return status;
             }
         }
-        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile),
-                "demo: LeNet300, 1-bit codebook per layer", new CompressJob.Options(false, true, ModelTrust.CHECK_OPS),
+        LcReport report = PlanRunner.run(plan, PlanParser.fingerprint(planFile),
+                "demo: LeNet300, 1-bit codebook per layer", new PlanRunner.Options(false, true, ModelTrust.CHECK_OPS),
                 new ProgressListener(System.out)).report();
         System.out.printf(Locale.ROOT, "%nreference %.2f%% · direct compression %.2f%% · LC %.2f%% test error · "
                         + "%.1f× smaller (bits)%nexported: %s%nreports: %s%n", 100 * report.reference().testError(),

@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import io.tflc.examples.TrainReferenceCommand;
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.cli.ProgressListener;
@@ -115,12 +115,12 @@ public final class ExperimentsCommand implements Callable<Integer> {
         String title = definition.model() + ": " + scheme.label();
         // The folder is claimed (apart from the model and data, one run at a time) before the plan is written in it.
         Plan plan = PlanParser.parse(com.google.gson.JsonParser.parseString(planContent), output);
-        try (OutputFolder folder = OutputFolder.claim(output, CompressJob.inputs(plan), "experiments: " + title)) {
+        try (OutputFolder folder = OutputFolder.claim(output, PlanRunner.inputs(plan), "experiments: " + title)) {
             Path planFile = writePlan(planContent, output);
             long start = System.nanoTime();
-            RunSummary summary = CompressJob.run(PlanParser.parse(planFile), folder, PlanParser.fingerprint(planFile),
-                    title, new CompressJob.Options(!force, force, ModelTrust.CHECK_OPS),
-                    new ProgressListener(System.out));
+            RunSummary summary = PlanRunner.run(PlanParser.parse(planFile), folder, PlanParser.fingerprint(planFile),
+                    title, new PlanRunner.Options(!force, force, ModelTrust.CHECK_OPS),
+                    new ProgressListener(System.out)).summary();
             report(scheme, summary, start);
             return summary;
         }

@@ -3,6 +3,7 @@ package io.tflc.lc.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.auto.Allocation;
 import io.tflc.lc.auto.Choice;
 import io.tflc.lc.auto.Goal;
@@ -124,7 +125,7 @@ public final class AutoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-drop must be ≥ 0, --steps and --max-rounds ≥ 1 (got "
                     + maxDrop + ", " + steps + ", " + maxRounds + ")");
         }
-        try (OutputFolder folder = OutputFolder.claim(out, CompressJob.inputs(model, data.paths()),
+        try (OutputFolder folder = OutputFolder.claim(out, PlanRunner.inputs(model, data.paths()),
                 "auto --model " + model)) {
             if (!folder.isEmpty() && !resume && !force) {
                 throw new FileAlreadyExistsException(out.toString(), null, "an earlier run wrote here; pass "
@@ -207,8 +208,8 @@ public final class AutoCommand implements Callable<Integer> {
         Plan plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
         long start = System.nanoTime();
         Files.createDirectories(roundFolder.getParent());
-        RunSummary summary = CompressJob.run(plan, fingerprint(json), model.getFileName() + " auto round " + number,
-                new CompressJob.Options(resume, false, trust.trust()), new ProgressListener(System.out));
+        RunSummary summary = PlanRunner.run(plan, fingerprint(json), model.getFileName() + " auto round " + number,
+                new PlanRunner.Options(resume, false, trust.trust()), new ProgressListener(System.out)).summary();
         ReportWriter.atomically(roundFolder.resolve("plan.json"), (new GsonBuilder().setPrettyPrinting().create()
                 .toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
         double headline;

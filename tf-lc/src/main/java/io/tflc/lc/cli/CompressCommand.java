@@ -3,6 +3,7 @@ package io.tflc.lc.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.algorithm.Row;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.plan.Plan;
@@ -162,7 +163,7 @@ public final class CompressCommand implements Callable<Integer> {
             title = what.oneLine.model.getFileName() + " " + String.join(" ", what.oneLine.tasks);
             System.out.println(title + " → " + plan.output());
         }
-        LcReport report = CompressJob.run(plan, fingerprint, title, new CompressJob.Options(resume, force,
+        LcReport report = PlanRunner.run(plan, fingerprint, title, new PlanRunner.Options(resume, force,
                 trust.trust()), new ProgressListener(System.out)).report();
         if (what.oneLine != null) {
             // The plan this command line meant, beside its results: `compress --plan` reruns it.

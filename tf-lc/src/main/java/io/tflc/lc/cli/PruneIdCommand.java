@@ -72,7 +72,7 @@ public final class PruneIdCommand implements Callable<Integer> {
             case "magnitude" -> StructuredPruner.Method.MAGNITUDE;
             default -> throw new IllegalArgumentException("--method is '" + method + "'; methods: id, magnitude");
         };
-        try (OutputFolder folder = OutputFolder.claim(out, CompressJob.inputs(model, data.paths()),
+        try (OutputFolder folder = OutputFolder.claim(out, io.tflc.lc.api.PlanRunner.inputs(model, data.paths()),
                 "prune-id --model " + model)) {
             if (!folder.isEmpty() && !force) {
                 throw new java.nio.file.FileAlreadyExistsException(out.toString(), null, "pass --force to replace it");
@@ -111,7 +111,7 @@ public final class PruneIdCommand implements Callable<Integer> {
         }
     }
 
-    static PruneReport report(String method, Map<String, Integer> kept, Map<String, String> notPruned,
+    public static PruneReport report(String method, Map<String, Integer> kept, Map<String, String> notPruned,
                               TrainableModel original, TrainableModel pruned, Dataset test, long originalBytes,
                               long prunedBytes) {
         int[] before = Predictions.of(original, test);

@@ -55,7 +55,7 @@ public final class SensitivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (OutputFolder folder = OutputFolder.claim(out, CompressJob.inputs(model, data.paths()),
+        try (OutputFolder folder = OutputFolder.claim(out, io.tflc.lc.api.PlanRunner.inputs(model, data.paths()),
                 "sensitivity --model " + model)) {
             if (!folder.isEmpty() && !force) {
                 throw new FileAlreadyExistsException(out.toString(), null, "an earlier run wrote here; pass --force "

@@ -1,5 +1,6 @@
 package io.tflc.lc.cli;
 
+import io.tflc.lc.api.PlanRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,7 @@ class BestNestedExportTest {
                   "l_step": {"epochs": 1, "batch_size": 64, "lr0": %s, "lr_decay": %s},
                   "output": "%s"
                 }""".formatted(shared.resolve("reference"), TRAIN, TEST, steps, lr0, growth, name));
-        return CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), name, CompressJob.Options.NEW,
+        return PlanRunner.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), name, PlanRunner.Options.NEW,
                 new LcRun.Listener() { }).report();
     }
 

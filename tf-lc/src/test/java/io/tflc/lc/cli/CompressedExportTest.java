@@ -1,5 +1,6 @@
 package io.tflc.lc.cli;
 
+import io.tflc.lc.api.PlanRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,8 +63,8 @@ class CompressedExportTest {
                   "l_step": {"epochs": 1, "batch_size": 128, "lr0": 0.02},
                   "output": "run"
                 }""".formatted(TEST_IMAGES));
-        RunSummary outcome = CompressJob.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
-                "export", CompressJob.Options.NEW, new LcRun.Listener() { });
+        RunSummary outcome = PlanRunner.run(PlanParser.parse(planFile), PlanParser.fingerprint(planFile),
+                "export", PlanRunner.Options.NEW, new LcRun.Listener() { }).summary();
         LcReport report = outcome.report();
         Path compressed = dir.resolve("run").resolve("model");
         // DC stores the same kind of Θ (2-entry codebooks), so its measured export is the LC model's size.

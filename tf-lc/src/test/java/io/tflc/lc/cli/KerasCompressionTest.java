@@ -1,5 +1,6 @@
 package io.tflc.lc.cli;
 
+import io.tflc.lc.api.PlanRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,7 +31,7 @@ class KerasCompressionTest {
                 "skipped: " + shipped.model().savedModel().normalize().toAbsolutePath() + " or "
                         + shipped.data().paths() + " is missing (../shared; CI has it)");
         Plan plan = shipped.withOutput(out.resolve("run"));
-        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(planFile), name, CompressJob.Options.NEW,
+        LcReport report = PlanRunner.run(plan, PlanParser.fingerprint(planFile), name, PlanRunner.Options.NEW,
                 new LcRun.Listener() { }).report();
         for (var row : report.rows()) {
             double wrong = row.testError() * 2000;

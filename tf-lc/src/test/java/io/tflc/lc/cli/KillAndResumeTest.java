@@ -1,5 +1,6 @@
 package io.tflc.lc.cli;
 
+import io.tflc.lc.api.PlanRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +31,8 @@ class KillAndResumeTest {
         Path straight = plan(dir, "straight");
         Path killed = plan(dir, "killed");
 
-        LcReport expected = CompressJob.run(PlanParser.parse(straight), PlanParser.fingerprint(straight), "straight",
-                CompressJob.Options.NEW, new LcRun.Listener() { }).report();
+        LcReport expected = PlanRunner.run(PlanParser.parse(straight), PlanParser.fingerprint(straight), "straight",
+                PlanRunner.Options.NEW, new LcRun.Listener() { }).report();
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -50,8 +51,8 @@ class KillAndResumeTest {
         assertTrue(reached >= 2 && reached < STEPS, "killed after " + reached + " steps");
         assertFalse(Files.exists(dir.resolve("killed").resolve("report.json")), "the killed run had not finished");
 
-        LcReport resumed = CompressJob.run(PlanParser.parse(killed), PlanParser.fingerprint(killed), "resumed",
-                new CompressJob.Options(true, false, ModelTrust.CHECK_OPS), new LcRun.Listener() { }).report();
+        LcReport resumed = PlanRunner.run(PlanParser.parse(killed), PlanParser.fingerprint(killed), "resumed",
+                new PlanRunner.Options(true, false, ModelTrust.CHECK_OPS), new LcRun.Listener() { }).report();
 
         assertEquals(expected.rows().size(), resumed.rows().size());
         for (int i = 0; i < expected.rows().size(); i++) {

@@ -6,7 +6,7 @@ import io.tflc.lc.FashionMnist;
 import io.tflc.lc.TestModels;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.plan.PlanParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +54,8 @@ class SourcesGiveTheSameRunTest {
                      "l_step": {"epochs": 1, "lr0": 0.02},
                      "output": "run-%s"}""".formatted(source.getValue()[0], source.getValue()[1], TRAIN, TEST,
                     source.getKey()));
-            reports.put(source.getKey(), CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan),
-                    source.getKey(), CompressJob.Options.NEW, new LcRun.Listener() { }).report());
+            reports.put(source.getKey(), PlanRunner.run(PlanParser.parse(plan), PlanParser.fingerprint(plan),
+                    source.getKey(), PlanRunner.Options.NEW, new LcRun.Listener() { }).report());
         }
         LcReport idx = reports.get("idx");
         reports.forEach((kind, report) -> {

@@ -7,7 +7,7 @@ import io.tflc.lc.FashionMnist;
 import io.tflc.lc.TestModels;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.plan.PlanParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class StreamedRunTest {
                  "schedule": {"mu0": 1e-3, "growth": 2, "steps": 4},
                  "l_step": {"epochs": 1, "lr0": 0.02},
                  "output": "run-%s"}""".formatted(train, Datasets.FASHION_MNIST, name));
-        return CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), name, CompressJob.Options.NEW,
+        return PlanRunner.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), name, PlanRunner.Options.NEW,
                 new LcRun.Listener() { }).report();
     }
 }

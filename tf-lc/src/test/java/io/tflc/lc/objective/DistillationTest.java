@@ -7,7 +7,7 @@ import io.tflc.lc.FashionMnist;
 import io.tflc.lc.TestModels;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.plan.PlanParser;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class DistillationTest {
                  "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 8},
                  "l_step": {"epochs": 1, "lr0": 0.02},
                  "output": "run-%s"}""".formatted(loss, loss));
-        return CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), loss, CompressJob.Options.NEW,
+        return PlanRunner.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), loss, PlanRunner.Options.NEW,
                 new LcRun.Listener() { }).report();
     }
 }

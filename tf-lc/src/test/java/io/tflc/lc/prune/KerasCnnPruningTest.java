@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.MuSchedule;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.plan.Plan;
@@ -46,7 +46,7 @@ class KerasCnnPruningTest {
     void halfTheFlopsWithoutFineTuningKeepsTheDecisions(@TempDir Path dir) throws Exception {
         Plan plan = shipped();
         try (TrainableModel model = SavedModelReader.read(plan.model().savedModel(), "serving_default", null, null)) {
-            Datasets data = CompressJob.load(plan, model.exampleShape());
+            Datasets data = PlanRunner.load(plan, model.exampleShape());
             Dataset train = data.train();
             Dataset held = data.test();
             int[] sample = Arrays.copyOf(train.shuffledIndices(new SplittableRandom(1)), 2000);
@@ -75,7 +75,7 @@ class KerasCnnPruningTest {
         Plan shipped = shipped();
         Plan plan = new Plan(shipped.model(), shipped.data(), shipped.loss(), shipped.prune(), shipped.tasks(),
                 new MuSchedule(1e-2, 1.5, 4), shipped.lStep(), shipped.seed(), dir.resolve("run"));
-        LcReport report = CompressJob.run(plan, PlanParser.fingerprint(PLAN), "id then k=4", CompressJob.Options.NEW,
+        LcReport report = PlanRunner.run(plan, PlanParser.fingerprint(PLAN), "id then k=4", PlanRunner.Options.NEW,
                 new LcRun.Listener() { }).report();
         assertTrue(report.finalRow().compressionRatio() > 10, "k=4 after ID: " + report.finalRow().compressionRatio());
         Path model = dir.resolve("run").resolve("model");

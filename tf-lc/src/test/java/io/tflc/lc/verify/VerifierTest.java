@@ -8,7 +8,7 @@ import io.tflc.lc.FashionMnist;
 import io.tflc.lc.TestModels;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
-import io.tflc.lc.cli.CompressJob;
+import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.cli.VerifyCommand;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.plan.PlanParser;
@@ -30,8 +30,8 @@ class VerifierTest {
                  "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "binary"}}],
                  "schedule": {"mu0": 1e-3, "growth": 1, "steps": 0}, "l_step": {"epochs": 1, "lr0": 0.01},
                  "output": "dc"}""");
-        LcReport report = CompressJob.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), "dc",
-                CompressJob.Options.NEW,
+        LcReport report = PlanRunner.run(PlanParser.parse(plan), PlanParser.fingerprint(plan), "dc",
+                PlanRunner.Options.NEW,
                 new LcRun.Listener() { }).report();
 
         Dataset test = FashionMnist.get().test();

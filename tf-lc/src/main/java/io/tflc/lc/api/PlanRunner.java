@@ -1,9 +1,10 @@
-package io.tflc.lc.cli;
+package io.tflc.lc.api;
 
 import io.tflc.compressors.Theta;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
+import io.tflc.lc.cli.PruneIdCommand;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.TfRecordStream;
@@ -16,7 +17,6 @@ import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
-import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.report.TensorBoardListener;
 import io.tflc.lc.sensitivity.ValidationSplit;
 import io.tflc.savedmodels.BatchNormFolding;
@@ -38,10 +38,12 @@ import java.util.Map;
 /**
  * Runs a plan: loads the model (folding its BatchNorm when the plan says so) and the data, resolves the tasks, runs
  * LC, and writes to the plan's output folder {@code report.json}, {@code report.md}, {@code report.png},
- * {@code tensorboard/} (event files) and {@code model/}, the compressed SavedModel (Θ's storage in its checkpoint, decoded at load; the original signature).
+ * {@code tensorboard/} (event files) and {@code model/}, the compressed SavedModel (Θ's storage in its checkpoint,
+ * decoded at load; the original signature). Plans from JSON, the command line and {@link Lc}'s builder all run here.
+ * It prints nothing: what the user should know goes to the listener's {@link LcRun.Listener#notice}.
  */
-public final class CompressJob {
-    private CompressJob() {
+public final class PlanRunner {
+    private PlanRunner() {
     }
 
     /** What the files a run writes into its output folder are called; --force deletes these and nothing else. */
@@ -54,26 +56,52 @@ public final class CompressJob {
      * @param resume continue from the checkpoint in the output folder, if there is one
      * @param force start over even though an earlier run wrote to the output folder (its results are deleted)
      * @param trust whether the model's ops are checked before it runs ({@link ModelTrust})
+     * @param checkpoints the folder the run's checkpoint is written to and resumed from; null: {@code checkpoint/}
+     *     in the output folder
      */
-    public record Options(boolean resume, boolean force, ModelTrust trust) {
+    public record Options(boolean resume, boolean force, ModelTrust trust, Path checkpoints) {
         /** A new run that refuses an earlier run's folder and a model whose ops fail the scan. */
-        public static final Options NEW = new Options(false, false, ModelTrust.CHECK_OPS);
+        public static final Options NEW = new Options(false, false, ModelTrust.CHECK_OPS, null);
+
+        /** Checkpoints in the output folder. */
+        public Options(boolean resume, boolean force, ModelTrust trust) {
+            this(resume, force, trust, null);
+        }
+
+        Path checkpointsIn(Path output) {
+            return checkpoints != null ? checkpoints : output.resolve("checkpoint");
+        }
     }
 
-    /** Claims the plan's output folder ({@link OutputFolder}) for the run's life and runs the plan there. */
-    public static RunSummary run(Plan plan, String fingerprint, String title, Options options,
-                                 LcRun.Listener listener) throws IOException {
+    /**
+     * Claims the plan's output folder ({@link OutputFolder}) for the run's life and runs the plan there.
+     *
+     * @param fingerprint identifies the plan: a checkpoint written under another fingerprint is not resumed
+     * @param title names the run in its reports
+     * @throws java.nio.file.FileAlreadyExistsException when an earlier run wrote to the output folder and neither
+     *     resume nor force is set, or the folder holds files tf-lc did not write
+     * @throws IOException when the model or the data cannot be read, is shaped unlike the other, or the results
+     *     cannot be written
+     * @throws io.tflc.lc.plan.PlanException when a task fits no weight of the model (the message names the weights)
+     * @throws IllegalArgumentException when the data and the plan do not combine (e.g. a split larger than the data)
+     */
+    public static CompressionResult run(Plan plan, String fingerprint, String title, Options options,
+                                        LcRun.Listener listener) throws IOException {
         try (OutputFolder folder = OutputFolder.claim(plan.output(), inputs(plan), "compress: " + title)) {
             return run(plan, folder, fingerprint, title, options, listener);
         }
     }
 
-    /** Runs the plan in an output folder the caller has claimed. */
-    public static RunSummary run(Plan plan, OutputFolder folder, String fingerprint, String title, Options options,
-                                 LcRun.Listener listener) throws IOException {
+    /**
+     * Runs the plan in an output folder the caller has claimed.
+     *
+     * @throws IOException as {@link #run(Plan, String, String, Options, LcRun.Listener)}
+     */
+    public static CompressionResult run(Plan plan, OutputFolder folder, String fingerprint, String title,
+                                        Options options, LcRun.Listener listener) throws IOException {
         Path output = folder.path();
         boolean earlier = Files.exists(output.resolve("report.json"))
-                || Files.exists(output.resolve("checkpoint").resolve(io.tflc.lc.algorithm.Checkpoint.MANIFEST));
+                || Files.exists(options.checkpointsIn(output).resolve(io.tflc.lc.algorithm.Checkpoint.MANIFEST));
         if (earlier && !options.resume() && !options.force()) {
             throw new FileAlreadyExistsException(output.toString(), null, "an LC run already wrote here; pass "
                     + "--resume to continue it, --force to start over, or choose another output");
@@ -83,12 +111,12 @@ public final class CompressJob {
         }
         try (TrainableModel read = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
                 plan.model().input(), plan.model().output(), options.trust());
-             TrainableModel folded = plan.foldBatchNorm() ? foldBatchNorm(read) : null) {
+             TrainableModel folded = plan.foldBatchNorm() ? foldBatchNorm(read, listener) : null) {
             TrainableModel loaded = folded != null ? folded : read;
             String source = plan.data().source() != null ? plan.data().source() : plan.data().train();
             String loss = Objectives.forData(plan.loss().name(), source);
             if (!loss.equals(plan.loss().name())) {
-                System.out.println("generated inputs have no labels: the model learns the reference's outputs (" + loss
+                listener.notice("generated inputs have no labels: the model learns the reference's outputs (" + loss
                         + ")");
             }
             Objective objective = Objectives.resolve(loss, loaded, plan.loss().temperature());
@@ -106,7 +134,7 @@ public final class CompressJob {
                 if (distill.base().fits(test, outputs)) {
                     testObjective = distill.base();
                 } else {
-                    System.out.println("the test set has no labels the model's objective can use: it is measured "
+                    listener.notice("the test set has no labels the model's objective can use: it is measured "
                             + "against the reference's outputs (agreement)");
                     test = Objectives.teacherTargets(loaded, distill, test);
                 }
@@ -117,28 +145,28 @@ public final class CompressJob {
             boolean auto = plan.data().validation() == Plan.Data.AUTO_VALIDATION;
             int held = auto ? ValidationSplit.autoSize(train.size()) : plan.data().validation();
             if (auto && held == 0) {
-                System.out.printf(java.util.Locale.ROOT, "validation: none held out: a default split of %,d "
-                        + "training examples (20%%) is too few to choose a step on (fewer than %,d); the lowest nested "
-                        + "training loss chooses (--validation N holds N out anyway)%n",
-                        ValidationSplit.defaultSize(train.size()), ValidationSplit.MIN_AUTO);
+                listener.notice(String.format(java.util.Locale.ROOT, "validation: none held out: a default split "
+                        + "of %,d training examples (20%%) is too few to choose a step on (fewer than %,d); the lowest "
+                        + "nested training loss chooses (--validation N holds N out anyway)",
+                        ValidationSplit.defaultSize(train.size()), ValidationSplit.MIN_AUTO));
             }
             if (held > 0) {
                 ValidationSplit split = ValidationSplit.carve(train, held, plan.seed());
                 train = split.train();
                 validation = split.validation();
-                System.out.printf(java.util.Locale.ROOT, "validation: %,d training examples held out (seed %d) to "
-                        + "choose the best nested model on%n", validation.size(), plan.seed());
+                listener.notice(String.format(java.util.Locale.ROOT, "validation: %,d training examples held out "
+                        + "(seed %d) to choose the best nested model on", validation.size(), plan.seed()));
             }
-            System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training and %,d test examples%n",
-                    objective.name(), train.size(), test.size());
+            listener.notice(String.format(java.util.Locale.ROOT, "objective %s: %,d training and %,d test examples",
+                    objective.name(), train.size(), test.size()));
             if (loaded.declared().fixedBatch() > 0) {
-                System.out.printf(java.util.Locale.ROOT, "the model's graph takes batches of exactly %d examples: it "
-                        + "trains and is measured in batches of %d (the plan's batch size is not used; the last "
-                        + "batch is padded and the padding neither counted nor learnt)%n",
-                        loaded.declared().fixedBatch(), loaded.declared().fixedBatch());
+                listener.notice(String.format(java.util.Locale.ROOT, "the model's graph takes batches of exactly %d "
+                        + "examples: it trains and is measured in batches of %d (the plan's batch size is not used; "
+                        + "the last batch is padded and the padding neither counted nor learnt)",
+                        loaded.declared().fixedBatch(), loaded.declared().fixedBatch()));
             }
-            try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test)) {
-                return compress(plan, title, options.resume(), model == null ? loaded : model, train, test,
+            try (TrainableModel model = plan.prune() == null ? null : prune(plan, loaded, train, test, listener)) {
+                return compress(plan, title, options, model == null ? loaded : model, train, test,
                         validation, objective, testObjective, fingerprint, listener);
             }
         }
@@ -149,7 +177,7 @@ public final class CompressJob {
      * memory; the test set is loaded. Its training labels are not range-checked before training (they are never all
      * in memory); distillation and structured pruning need the training set in memory.
      */
-    private static RunSummary streamed(Plan plan, TrainableModel model, Objective objective, String fingerprint,
+    private static CompressionResult streamed(Plan plan, TrainableModel model, Objective objective, String fingerprint,
                                        String title, Options options, LcRun.Listener listener) throws IOException {
         Plan.Data d = plan.data();
         if (d.train() == null || !d.train().startsWith("tfrecord:")) {
@@ -167,10 +195,10 @@ public final class CompressJob {
         objective.check(test, outputs, "the test data (" + d.test() + ")");
         TfRecordStream train = TfRecordStream.open(d.train().substring("tfrecord:".length()), d.spec(), shape,
                 d.shuffleBuffer());
-        System.out.printf(java.util.Locale.ROOT, "objective %s: %,d training examples streamed from %s (shuffle "
-                + "buffer %,d), %,d test examples%n", objective.name(), train.size(), d.train(), d.shuffleBuffer(),
-                test.size());
-        return compress(plan, title, options.resume(), model, train, test, null, objective, objective, fingerprint,
+        listener.notice(String.format(java.util.Locale.ROOT, "objective %s: %,d training examples streamed from %s "
+                + "(shuffle buffer %,d), %,d test examples", objective.name(), train.size(), d.train(),
+                d.shuffleBuffer(), test.size()));
+        return compress(plan, title, options, model, train, test, null, objective, objective, fingerprint,
                 listener);
     }
 
@@ -180,7 +208,7 @@ public final class CompressJob {
     }
 
     /** A model and the data's files and folders, named for {@link OutputFolder#claim}'s messages. */
-    static Map<String, Path> inputs(Path model, List<Path> data) {
+    public static Map<String, Path> inputs(Path model, List<Path> data) {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", model);
         for (int i = 0; i < data.size(); i++) {
@@ -196,14 +224,15 @@ public final class CompressJob {
     }
 
     /** The model with its BatchNorm folded into the layers before them ({@link BatchNormFolding}); says what it did. */
-    private static TrainableModel foldBatchNorm(TrainableModel model) {
+    private static TrainableModel foldBatchNorm(TrainableModel model, LcRun.Listener listener) {
         BatchNormFolding.Result result = BatchNormFolding.fold(model);
-        System.out.println(result.summary());
+        listener.notice(result.summary());
         return result.model();
     }
 
-    /** Structured pruning before LC, as the plan's {@code prune} says; prints what it did. */
-    private static TrainableModel prune(Plan plan, TrainableModel model, Dataset train, Dataset test) {
+    /** Structured pruning before LC, as the plan's {@code prune} says; says what it did. */
+    private static TrainableModel prune(Plan plan, TrainableModel model, Dataset train, Dataset test,
+                                        LcRun.Listener listener) {
         Plan.Prune p = plan.prune();
         int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
                 Math.min(p.images(), train.size()));
@@ -211,12 +240,12 @@ public final class CompressJob {
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget()) : pruner.keep(p.keep());
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);
-        System.out.print(PruneIdCommand.report(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)
-                .table());
+        listener.notice(PruneIdCommand.report(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)
+                .table().stripTrailing());
         return pruned;
     }
 
-    private static RunSummary compress(Plan plan, String title, boolean resume, TrainableModel model,
+    private static CompressionResult compress(Plan plan, String title, Options options, TrainableModel model,
                                        TrainingData train, Dataset test, Dataset validation, Objective objective,
                                        Objective testObjective, String fingerprint, LcRun.Listener listener)
             throws IOException {
@@ -229,19 +258,25 @@ public final class CompressJob {
         LcReport report;
         try (TensorBoardListener logged = new TensorBoardListener(output.resolve("tensorboard"), listener)) {
             run = new LcRun(model, tasks, plan.schedule(), plan.lStep(train.size()), train, test, validation,
-                    objective, testObjective, plan.seed(), logged, output.resolve("checkpoint"), fingerprint);
-            report = run.run(resume);
+                    objective, testObjective, plan.seed(), logged, options.checkpointsIn(output), fingerprint);
+            report = run.run(options.resume());
         }
         // The best nested model seen (DC included), not the last: a step that got worse never costs the result.
         run.applyBestWeights();
         ModelExporter.write(model, stored(tasks, run.best().thetas()), output.resolve("model"), true);
-        System.out.println("exported: " + report.exportedText());
+        listener.notice("exported: " + report.exportedText());
         // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
                 directCompression, SavedModelSize.of(output.resolve("model")));
         ReportWriter.write(report, output, title, sizes);
-        return new RunSummary(report, sizes);
+        Map<String, Theta> thetas = new LinkedHashMap<>();
+        Map<String, List<String>> weights = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            thetas.put(tasks.get(t).name(), run.best().thetas().get(t));
+            weights.put(tasks.get(t).name(), tasks.get(t).weights());
+        }
+        return new CompressionResult(report, sizes, thetas, weights, output);
     }
 
     private static List<ModelExporter.CompressedTask> stored(List<Task> tasks, List<Theta> thetas) {
@@ -253,7 +288,11 @@ public final class CompressJob {
         return stored;
     }
 
-    /** The plan's train and test sets, shaped and preprocessed as the model expects. */
+    /**
+     * The plan's train and test sets, shaped and preprocessed as the model expects.
+     *
+     * @throws IOException when the data is missing, corrupt, empty or shaped unlike {@code exampleShape}
+     */
     public static Datasets load(Plan plan, int[] exampleShape) throws IOException {
         Plan.Data d = plan.data();
         Datasets data = DataSources.open(d.spec(), d.source(), d.train(), d.test(), d.splitTrain(), d.splitSeed(),
