@@ -200,7 +200,8 @@ public final class CompressJob {
         int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
                 Math.min(p.images(), train.size()));
         StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
-        var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget()) : pruner.keep(p.keep());
+        int align = io.tflc.lc.prune.Alignment.machine().alignment();
+        var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);
         System.out.print(PruneIdCommand.report(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)

@@ -40,7 +40,7 @@ import org.tensorflow.types.TFloat32;
  * correction. The result is a smaller graph (variables with fewer units), not masked weights.
  */
 public final class StructuredPruner {
-    /** Each step of the FLOPs-target heuristic shrinks one layer to ⌊α·units⌋. */
+    /** Each step of the FLOPs-target heuristic shrinks one layer to at most ⌊α·units⌋. */
     private static final double STEP = 0.9;
 
     public enum Method { ID, MAGNITUDE }
@@ -112,47 +112,70 @@ public final class StructuredPruner {
 
     /** Units kept per layer at a fixed share (at least one). */
     public Map<String, Integer> keep(double share) {
+        return keep(share, 1);
+    }
+
+    /**
+     * Units kept per layer at a fixed share, rounded to the nearest multiple of {@code alignment} (at least one
+     * multiple); layers of at most {@code alignment} units stay whole.
+     */
+    public Map<String, Integer> keep(double share, int alignment) {
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        layers.forEach(l -> sizes.put(l.kernel(), Math.max(1, (int) Math.round(share * l.units()))));
+        layers.forEach(l -> sizes.put(l.kernel(), Math.max(1, Alignment.nearest(share * l.units(), l.units(),
+                alignment))));
         return sizes;
+    }
+
+    /** {@link #flopsTarget(double, int)} in steps of single units. */
+    public Map<String, Integer> flopsTarget(double target) {
+        return flopsTarget(target, 1);
     }
 
     /**
      * Units kept per layer so that the weighted layers' FLOPs fall to {@code target} of the original: repeatedly
-     * shrink, to ⌊0.9·units⌋, the layer whose first dropped pivot |R[k,k]|/|R[0,0]| is smallest per FLOPs of the
-     * layer and the next one.
+     * shrink, to the largest multiple of {@code alignment} at most ⌊0.9·units⌋ (and below the current size), the
+     * layer whose first dropped pivot |R[k,k]|/|R[0,0]| is smallest per FLOPs the step saves (in the layer, its
+     * depthwise convolutions and the next layer).
      */
-    public Map<String, Integer> flopsTarget(double target) {
+    public Map<String, Integer> flopsTarget(double target, int alignment) {
+        if (alignment < 1) {
+            throw new IllegalArgumentException("the alignment is " + alignment + "; it must be at least 1 (1: any "
+                    + "number of units)");
+        }
         Map<String, Integer> sizes = keep(1);
         Map<String, Long> flops = new HashMap<>();
         model.weights().forEach(w -> flops.put(w.name(), Flops.perExample(model, w)));
         double original = flops.values().stream().mapToLong(Long::longValue).sum();
-        while (currentFlops(sizes, flops) > target * original) {
+        double current = currentFlops(sizes, flops);
+        while (current > target * original) {
             PrunableLayer best = null;
             double bestScore = Double.POSITIVE_INFINITY;
+            double bestFlops = current;
             for (PrunableLayer l : layers) {
                 int k = sizes.get(l.kernel());
-                int next = (int) Math.floor(STEP * k);
-                if (next < 1 || next == k) {
+                int next = Alignment.below(STEP * k, k, alignment);
+                if (next < 1) {
                     continue;
                 }
                 Matrix r = qr.get(l.kernel()).r();
                 double error = Math.abs(r.get(next, next)) / Math.max(Math.abs(r.get(0, 0)), 1e-300);
-                double cost = scaled(flops.get(l.kernel()), 1, (double) k / l.units())
-                        + scaled(flops.get(l.nextKernel()), (double) k / l.units(), 1);
-                for (String d : l.depthwise()) {
-                    cost += scaled(flops.get(d), 1, (double) k / l.units());
-                }
-                double score = error / cost;
+                sizes.put(l.kernel(), next);
+                double after = currentFlops(sizes, flops);
+                sizes.put(l.kernel(), k);
+                double score = error / Math.max(current - after, 1e-300);
                 if (score < bestScore) {
                     bestScore = score;
                     best = l;
+                    bestFlops = after;
                 }
             }
             if (best == null) {
-                throw new IllegalArgumentException("cannot reach " + target + " of the FLOPs by pruning units alone");
+                throw new IllegalArgumentException("cannot reach " + target + " of the FLOPs by pruning units alone"
+                        + (alignment > 1 ? " in multiples of " + alignment + " (try --align 1)" : ""));
             }
-            sizes.put(best.kernel(), (int) Math.floor(STEP * sizes.get(best.kernel())));
+            sizes.put(best.kernel(), Alignment.below(STEP * sizes.get(best.kernel()), sizes.get(best.kernel()),
+                    alignment));
+            current = bestFlops;
         }
         return sizes;
     }
@@ -177,10 +200,6 @@ public final class StructuredPruner {
             total += e.getValue() * f[0] * f[1];
         }
         return total;
-    }
-
-    private static double scaled(long flops, double in, double out) {
-        return flops * in * out;
     }
 
     /** The pruned model, in a new graph and session (the caller closes it). */
