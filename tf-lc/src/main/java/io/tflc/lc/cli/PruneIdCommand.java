@@ -3,8 +3,10 @@ package io.tflc.lc.cli;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.evaluation.Predictions;
+import io.tflc.lc.prune.Alignment;
 import io.tflc.lc.prune.PruneReport;
 import io.tflc.lc.prune.StructuredPruner;
+import io.tflc.lc.verify.ServingLatency;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
@@ -56,6 +58,15 @@ public final class PruneIdCommand implements Callable<Integer> {
     @Option(names = "--method", description = "id or magnitude (default: ${DEFAULT-VALUE})")
     private String method = "id";
 
+    @Option(names = "--align", description = "keep unit/channel counts in multiples of this (1: any count); "
+            + "default: measured on this machine, the smallest of 1, 2, 4, 8, 16 at which each step down in channels "
+            + "of a convolution saves ≥ 10%% of its latency (16 on an AVX-512 CPU)")
+    private Integer align;
+
+    @Option(names = "--latency-repetitions", description = "measure the serving latency of both models side by side "
+            + "this many times (medians, range; 0: skip) (default: ${DEFAULT-VALUE})")
+    private int latencyRepetitions = 5;
+
     @Option(names = "--out", required = true, description = "SavedModel folder to write")
     private Path out;
 
@@ -99,16 +110,35 @@ public final class PruneIdCommand implements Callable<Integer> {
             int[] sample = Arrays.copyOf(pool.shuffledIndices(new SplittableRandom(seed + 1)),
                     Math.min(pruningImages, pool.size()));
             StructuredPruner pruner = new StructuredPruner(original, pool.select(sample));
-            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep)
-                    : pruner.flopsTarget(size.flopsTarget);
+            int alignment = alignment();
+            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep, alignment)
+                    : pruner.flopsTarget(size.flopsTarget, alignment);
             try (TrainableModel pruned = pruner.prune(kept, m)) {
                 ModelExporter.write(pruned, out, force);
                 PruneReport report = report(method, kept, pruner.notPruned(), original, pruned, test,
                         SavedModelSize.of(model).total(), SavedModelSize.of(out).total());
                 System.out.print(report.table());
+                if (latencyRepetitions > 0) {
+                    System.out.println(ServingLatency.measure(model, out, test, 256, latencyRepetitions,
+                            trust.trust()).line());
+                }
                 System.out.println("pruned model: " + out);
             }
         }
+    }
+
+    /** --align, or this machine's measured alignment (printed with how it was chosen). */
+    private int alignment() {
+        if (align != null) {
+            if (align < 1) {
+                throw new IllegalArgumentException("--align is " + align + "; it must be at least 1 (1: any count)");
+            }
+            System.out.println("alignment: " + align + " (--align)");
+            return align;
+        }
+        Alignment.Measurement m = Alignment.machine();
+        System.out.println("alignment: " + m.alignment() + " (measured on this machine; --align N to override)");
+        return m.alignment();
     }
 
     static PruneReport report(String method, Map<String, Integer> kept, Map<String, String> notPruned,
