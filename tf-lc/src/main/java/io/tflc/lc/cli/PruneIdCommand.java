@@ -4,6 +4,7 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.evaluation.Predictions;
 import io.tflc.lc.prune.Alignment;
+import io.tflc.lc.prune.LatencyTable;
 import io.tflc.lc.prune.PruneReport;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.verify.ServingLatency;
@@ -50,6 +51,10 @@ public final class PruneIdCommand implements Callable<Integer> {
 
         @Option(names = "--flops-target", description = "share of the original FLOPs to reach, e.g. 0.5")
         Double flopsTarget;
+
+        @Option(names = "--latency-target", description = "share of the original's latency to reach, e.g. 0.5, "
+                + "estimated from per-layer latency tables measured on this machine (batches of 256)")
+        Double latencyTarget;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -111,8 +116,18 @@ public final class PruneIdCommand implements Callable<Integer> {
                     Math.min(pruningImages, pool.size()));
             StructuredPruner pruner = new StructuredPruner(original, pool.select(sample));
             int alignment = alignment();
-            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep, alignment)
-                    : pruner.flopsTarget(size.flopsTarget, alignment);
+            Map<String, Integer> kept;
+            if (size.keep != null) {
+                kept = pruner.keep(size.keep, alignment);
+            } else if (size.flopsTarget != null) {
+                kept = pruner.flopsTarget(size.flopsTarget, alignment);
+            } else {
+                LatencyTable latency = LatencyTable.measure(pruner, original, pool.select(sample), alignment);
+                System.out.print("latency with one layer pruned to each size, as a share of the original's:\n"
+                        + latency.table());
+                kept = pruner.latencyTarget(size.latencyTarget, alignment, latency);
+                System.out.printf(java.util.Locale.ROOT, "estimated latency share: %.3f%n", latency.estimate(kept));
+            }
             try (TrainableModel pruned = pruner.prune(kept, m)) {
                 ModelExporter.write(pruned, out, force);
                 PruneReport report = report(method, kept, pruner.notPruned(), original, pruned, test,

@@ -138,19 +138,41 @@ public final class StructuredPruner {
      * depthwise convolutions and the next layer).
      */
     public Map<String, Integer> flopsTarget(double target, int alignment) {
+        Map<String, Long> flops = new HashMap<>();
+        model.weights().forEach(w -> flops.put(w.name(), Flops.perExample(model, w)));
+        double original = flops.values().stream().mapToLong(Long::longValue).sum();
+        return shrink(target, alignment, sizes -> currentFlops(sizes, flops) / original, sizes -> true,
+                "of the FLOPs");
+    }
+
+    /**
+     * Units kept per layer so that the model's latency falls to {@code target} of the original's: the steps of
+     * {@link #flopsTarget(double, int)}, each chosen by its error per latency saved as {@code latency} estimates it
+     * (a step that saves no time is taken last); once the estimate is below the target, each further step waits
+     * for the pruned model's measured latency, so the target holds as measured, not only as estimated.
+     */
+    public Map<String, Integer> latencyTarget(double target, int alignment, LatencyTable latency) {
+        return shrink(target, alignment, latency::estimate, sizes -> latency.measured(this, sizes) <= target,
+                "of the latency");
+    }
+
+    /**
+     * The greedy search: {@code cost} is the share of the original's cost at given sizes, ranks the steps and
+     * stops them at {@code target} once {@code confirmed} agrees.
+     */
+    private Map<String, Integer> shrink(double target, int alignment,
+                                        java.util.function.ToDoubleFunction<Map<String, Integer>> cost,
+                                        java.util.function.Predicate<Map<String, Integer>> confirmed, String what) {
         if (alignment < 1) {
             throw new IllegalArgumentException("the alignment is " + alignment + "; it must be at least 1 (1: any "
                     + "number of units)");
         }
         Map<String, Integer> sizes = keep(1);
-        Map<String, Long> flops = new HashMap<>();
-        model.weights().forEach(w -> flops.put(w.name(), Flops.perExample(model, w)));
-        double original = flops.values().stream().mapToLong(Long::longValue).sum();
-        double current = currentFlops(sizes, flops);
-        while (current > target * original) {
+        double current = cost.applyAsDouble(sizes);
+        while (current > target || !confirmed.test(sizes)) {
             PrunableLayer best = null;
             double bestScore = Double.POSITIVE_INFINITY;
-            double bestFlops = current;
+            double bestCost = current;
             for (PrunableLayer l : layers) {
                 int k = sizes.get(l.kernel());
                 int next = Alignment.below(STEP * k, k, alignment);
@@ -160,22 +182,24 @@ public final class StructuredPruner {
                 Matrix r = qr.get(l.kernel()).r();
                 double error = Math.abs(r.get(next, next)) / Math.max(Math.abs(r.get(0, 0)), 1e-300);
                 sizes.put(l.kernel(), next);
-                double after = currentFlops(sizes, flops);
+                double after = cost.applyAsDouble(sizes);
                 sizes.put(l.kernel(), k);
-                double score = error / Math.max(current - after, 1e-300);
-                if (score < bestScore) {
+                // Measured latency can rise by noise; such a step ranks behind every step that saves.
+                double score = current - after > 0 ? error / (current - after) : 1e300 * (1 + error);
+                if (best == null || score < bestScore) {
                     bestScore = score;
                     best = l;
-                    bestFlops = after;
+                    bestCost = after;
                 }
             }
             if (best == null) {
-                throw new IllegalArgumentException("cannot reach " + target + " of the FLOPs by pruning units alone"
-                        + (alignment > 1 ? " in multiples of " + alignment + " (try --align 1)" : ""));
+                throw new IllegalArgumentException("cannot reach " + target + " " + what + " by pruning units alone"
+                        + (alignment > 1 ? " in multiples of " + alignment + " (try --align 1)" : "")
+                        + "; smallest sizes reach " + String.format(java.util.Locale.ROOT, "%.3f", current));
             }
             sizes.put(best.kernel(), Alignment.below(STEP * sizes.get(best.kernel()), sizes.get(best.kernel()),
                     alignment));
-            current = bestFlops;
+            current = bestCost;
         }
         return sizes;
     }
