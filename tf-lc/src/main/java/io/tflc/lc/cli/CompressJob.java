@@ -229,6 +229,8 @@ public final class CompressJob {
         run.applyBestWeights();
         ModelExporter.write(model, stored(tasks, run.best().thetas()), output.resolve("model"), true);
         System.out.println("exported: " + report.exportedText());
+        io.tflc.lc.verify.FactoredFormCheck.check(model, stored(tasks, run.best().thetas()), output.resolve("model"),
+                test, output).forEach(System.out::println);
         // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
