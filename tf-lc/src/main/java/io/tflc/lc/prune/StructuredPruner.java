@@ -135,7 +135,8 @@ public final class StructuredPruner {
      * Units kept per layer so that the weighted layers' FLOPs fall to {@code target} of the original: repeatedly
      * shrink, to the largest multiple of {@code alignment} at most ⌊0.9·units⌋ (and below the current size), the
      * layer whose first dropped pivot |R[k,k]|/|R[0,0]| is smallest per FLOPs the step saves (in the layer, its
-     * depthwise convolutions and the next layer).
+     * depthwise convolutions and the next layer); then layers grow back, an alignment at a time, into what the
+     * last step left below the target.
      */
     public Map<String, Integer> flopsTarget(double target, int alignment) {
         Map<String, Long> flops = new HashMap<>();
@@ -201,7 +202,55 @@ public final class StructuredPruner {
                     alignment));
             current = bestCost;
         }
+        Map<String, Integer> shrunk = new LinkedHashMap<>(sizes);
+        if (fill(sizes, target, alignment, cost, current) && !confirmed.test(sizes)) {
+            return shrunk;
+        }
         return sizes;
+    }
+
+    /**
+     * Spends what the last step left below the target: in steps of the alignment the last step can overshoot by
+     * far (48 → 32 channels), so layers grow back one alignment at a time (to multiples of it, never past their
+     * units), the one whose first dropped pivot is largest per cost added, while the cost stays within the target.
+     * Returns whether any layer grew.
+     */
+    private boolean fill(Map<String, Integer> sizes, double target, int alignment,
+                         java.util.function.ToDoubleFunction<Map<String, Integer>> cost, double current) {
+        boolean grew = false;
+        while (true) {
+            PrunableLayer best = null;
+            double bestGain = 0;
+            double bestCost = current;
+            for (PrunableLayer l : layers) {
+                int k = sizes.get(l.kernel());
+                // Only to aligned sizes: growing 16 channels back to all 20 would cost a whole block of latency.
+                int up = k + alignment;
+                if (up > l.units()) {
+                    continue;
+                }
+                sizes.put(l.kernel(), up);
+                double after = cost.applyAsDouble(sizes);
+                sizes.put(l.kernel(), k);
+                if (after > target) {
+                    continue;
+                }
+                Matrix r = qr.get(l.kernel()).r();
+                double error = Math.abs(r.get(k, k)) / Math.max(Math.abs(r.get(0, 0)), 1e-300);
+                double gain = error / Math.max(after - current, 1e-12);
+                if (best == null || gain > bestGain) {
+                    best = l;
+                    bestGain = gain;
+                    bestCost = after;
+                }
+            }
+            if (best == null) {
+                return grew;
+            }
+            sizes.put(best.kernel(), sizes.get(best.kernel()) + alignment);
+            current = bestCost;
+            grew = true;
+        }
     }
 
     /** FLOPs of the weighted layers with {@code sizes} units kept (FLOPs scale with in × out units). */

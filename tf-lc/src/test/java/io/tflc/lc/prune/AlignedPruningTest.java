@@ -20,7 +20,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** Unit and channel counts in multiples of an alignment: the FLOPs target still holds, ID still interpolates. */
+/**
+ * Unit and channel counts in multiples of an alignment: the FLOPs target still holds without wasting what the last
+ * coarse step left, and ID still interpolates.
+ */
 class AlignedPruningTest {
 
     /** conv 24 → conv 40 → flatten → dense 48 → dense 10, on 8×8×3 inputs. */
@@ -51,6 +54,19 @@ class AlignedPruningTest {
                     assertTrue(StructuredPruner.flops(pruned) <= 0.5 * StructuredPruner.flops(model),
                             "alignment " + alignment + ", kept " + kept + ": " + StructuredPruner.flops(pruned)
                                     + " of " + StructuredPruner.flops(model) + " FLOPs");
+                }
+                // The slack is spent: one more alignment in any layer would break the target.
+                for (PrunableLayer l : pruner.layers()) {
+                    int grown = kept.get(l.kernel()) + alignment;
+                    if (grown > l.units()) {
+                        continue;
+                    }
+                    Map<String, Integer> bigger = new java.util.HashMap<>(kept);
+                    bigger.put(l.kernel(), grown);
+                    try (TrainableModel pruned = pruner.prune(bigger, StructuredPruner.Method.MAGNITUDE)) {
+                        assertTrue(StructuredPruner.flops(pruned) > 0.5 * StructuredPruner.flops(model),
+                                l.kernel() + " could keep " + grown + " units within the target: " + kept);
+                    }
                 }
             }
         }
