@@ -17,8 +17,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The multiple that structured pruning rounds unit/channel counts to. TF's CPU kernels (oneDNN) lay channels out
- * in blocks (8 or 16 floats with AVX-512): 17 channels can cost as much as 32 plus a re-layout, so a pruned model
- * with half the FLOPs may serve slower. The machine's alignment is measured once per run (a few seconds): a
+ * in blocks (8 floats with AVX2, 16 with AVX-512): 17 channels can cost as much as 32 plus a re-layout, so a pruned
+ * model with half the FLOPs may serve slower. The machine's alignment is measured once per run (about a second): a
  * 3×3 convolution from 32 channels to c and back, on a batch of 32 12×12 images, for c = 1…{@value #MAX_CHANNELS},
  * in interleaved rounds, medians. Latency there is a staircase (on an AVX-512 EPYC: flat over 1–16, 17–32,
  * 33–48 channels, +35% at each block), so the alignment is the smallest of 1, 2, 4, 8, 16 for which every step
@@ -31,7 +31,7 @@ public final class Alignment {
     private static final int[] CANDIDATES = {1, 2, 4, 8, 16};
     private static final double SAVING = 0.10;
     private static final int ROUNDS = 15;
-    /** Used when the probe finds no monotone multiple or cannot run: oneDNN's AVX-512 block (16 floats) halved. */
+    /** When no candidate pays: the AVX2 block, which also divides the AVX-512 one, so it rarely costs a block. */
     static final int FALLBACK = 8;
     private static volatile Measurement cached;
 
