@@ -195,8 +195,9 @@ public final class StructuredPruner {
             }
             if (best == null) {
                 throw new IllegalArgumentException("cannot reach " + target + " " + what + " by pruning units alone"
-                        + (alignment > 1 ? " in multiples of " + alignment + " (try --align 1)" : "")
-                        + "; smallest sizes reach " + String.format(java.util.Locale.ROOT, "%.3f", current));
+                        + (alignment > 1 ? " in multiples of " + alignment + " (try --align 1)" : "") + "; "
+                        + (current > target ? String.format(java.util.Locale.ROOT, "the smallest sizes give %.3f",
+                        current) : "the estimate reached it but the pruned model, measured, stayed above it"));
             }
             sizes.put(best.kernel(), Alignment.below(STEP * sizes.get(best.kernel()), sizes.get(best.kernel()),
                     alignment));
