@@ -201,6 +201,7 @@ public final class CompressJob {
                 Math.min(p.images(), train.size()));
         StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
         int align = io.tflc.lc.prune.Alignment.machine().alignment();
+        System.out.println("pruning alignment: " + align + " units (measured on this machine)");
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);
