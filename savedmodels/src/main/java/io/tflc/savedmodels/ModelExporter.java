@@ -93,7 +93,8 @@ public final class ModelExporter {
             CompressedTask task = tasks.get(t);
             if (task.form() == Form.FACTORED && task.theta() instanceof LowRankFactors f && task.weights().size() == 1) {
                 ModelWeight w = model.weight(task.weights().get(0));
-                factors.addAll(Factoring.rewrite(rewritten, w.name(), w.consumer(), f, STORAGE + "/factors_" + t));
+                factors.addAll(Factoring.rewrite(rewritten, w.name(), w.consumer(), f, STORAGE + "/factors_" + t,
+                        task.view() instanceof io.tflc.compressors.views.ConvSpatial));
             } else {
                 decodedAtLoad.add(task);
             }

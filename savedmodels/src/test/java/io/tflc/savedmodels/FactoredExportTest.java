@@ -9,6 +9,7 @@ import io.tflc.compressors.LowRankFactors;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.views.AsIs;
 import io.tflc.compressors.views.ConvFilters;
+import io.tflc.compressors.views.ConvSpatial;
 import io.tflc.compressors.views.View;
 import io.tflc.savedmodels.layers.LayerGraph;
 import java.nio.file.Path;
@@ -34,9 +35,18 @@ class FactoredExportTest {
         return layers.build(input, layers.dense("dense_2", x, 10, false));
     }
 
+    /** A 3×3 convolution of stride 2 with SAME padding (uneven padding on 12×12), as residual networks use. */
+    static TrainableModel stridedSame(long seed) {
+        LayerGraph layers = new LayerGraph(new Graph(), seed);
+        Placeholder<TFloat32> input = layers.input(12, 12, 1);
+        Operand<TFloat32> x = layers.relu(layers.conv2d("conv2d", input, 4, 3, 2, "SAME"));
+        return layers.build(input, layers.dense("dense", layers.flatten(x), 3, false));
+    }
+
     @ParameterizedTest
-    @CsvSource({"lenet300, dense/kernel, 20", "cnn, conv2d/kernel, 2"})
-    void factoredLayersMatchTheNestedModelWithFewerFlops(String modelName, String weight, int rank,
+    @CsvSource({"lenet300, dense/kernel, 20, as_is", "cnn, conv2d/kernel, 2, conv_filters",
+            "cnn, conv2d/kernel, 2, conv_spatial", "strided, conv2d/kernel, 1, conv_spatial"})
+    void factoredLayersMatchTheNestedModelWithFewerFlops(String modelName, String weight, int rank, String viewName,
                                                          @TempDir Path dir) throws Exception {
         boolean dense = modelName.equals("lenet300");
         long[] dims = dense ? new long[] {3, 784} : new long[] {3, 12, 12, 1};
@@ -48,13 +58,18 @@ class FactoredExportTest {
         Path target = dir.resolve("factored");
         float[] nested;
         long originalFlops;
-        try (TrainableModel model = dense ? lenet300(4) : SavedModelRoundTripTest.cnn(4)) {
+        try (TrainableModel model = dense ? lenet300(4) : modelName.equals("cnn") ? SavedModelRoundTripTest.cnn(4)
+                : stridedSame(4)) {
             originalFlops = totalFlops(model);
             int[] shape = model.weight(weight).dims();
-            View view = dense ? new AsIs(shape) : new ConvFilters(shape);
+            View view = switch (viewName) {
+                case "as_is" -> new AsIs(shape);
+                case "conv_filters" -> new ConvFilters(shape);
+                default -> new ConvSpatial(shape);
+            };
             double[] d = Precision.toDoubles(model.access().read(List.of(weight)).get(weight));
             LowRankFactors theta = (LowRankFactors) new FixedRank(rank).compress(view.pack(List.of(d)), CStep.direct(1));
-            model.access().assign(Map.of(weight, Precision.toFloats(theta.decompress().toArray())));
+            model.access().assign(Map.of(weight, Precision.toFloats(view.unpack(theta.decompress()).get(0))));
             nested = FloatRun.run(model.session(), "input", "probabilities", dims, batch);
             ModelExporter.write(model, List.of(new ModelExporter.CompressedTask(List.of(weight), view, theta,
                     ModelExporter.Form.FACTORED)), target, false);
@@ -68,8 +83,8 @@ class FactoredExportTest {
         assertEquals(List.of(), io.tflc.savedmodels.safety.OpScan.scan(ServeGraph.read(target)), "factored export");
         try (TrainableModel factored = SavedModelReader.read(target, "serving_default", null, null)) {
             long flops = totalFlops(factored);
-            System.out.printf("%s %s rank %d: FLOPs per example %,d → %,d%n", modelName, weight, rank, originalFlops,
-                    flops);
+            System.out.printf("%s %s rank %d (%s): FLOPs per example %,d → %,d%n", modelName, weight, rank, viewName,
+                    originalFlops, flops);
             assertTrue(flops < originalFlops, flops + " vs " + originalFlops);
             assertTrue(factored.weights().stream().noneMatch(w -> w.name().equals(weight)),
                     "the dense weight is gone from the factored model");

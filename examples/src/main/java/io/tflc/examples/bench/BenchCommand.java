@@ -21,7 +21,7 @@ import picocli.CommandLine.Unmatched;
                 "                        memory; streamed epoch / in-memory epoch (--gigabytes G)",
                 "  cstep-share           per scheme: C-step of an LC step / an L-step epoch",
                 "  gflops [MODEL…]       L-step GFLOP/s / a 2048³ MatMul's GFLOP/s (lenet300, lenet5, resnet20, …)",
-                "  serving A B           per-batch latency of SavedModels A and B"})
+                "  serving [--threads N] A B  per-batch latency of SavedModels A and B"})
 public final class BenchCommand implements Callable<Integer> {
     private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "stream", "cstep-share", "gflops",
             "serving");

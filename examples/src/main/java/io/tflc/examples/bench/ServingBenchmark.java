@@ -20,12 +20,24 @@ final class ServingBenchmark {
     }
 
     static int run(List<String> args) throws Exception {
-        if (args.size() != 2) {
-            System.err.println("usage: tf-lc bench serving ORIGINAL COMPRESSED (two SavedModel folders)");
+        List<String> folders = new java.util.ArrayList<>(args);
+        int threads = 0;
+        int flag = folders.indexOf("--threads");
+        if (flag >= 0) {
+            try {
+                threads = Integer.parseInt(folders.get(flag + 1));
+            } catch (IndexOutOfBoundsException | NumberFormatException e) {
+                threads = -1;
+            }
+            folders.subList(flag, Math.min(flag + 2, folders.size())).clear();
+        }
+        if (folders.size() != 2 || threads < 0) {
+            System.err.println("usage: tf-lc bench serving [--threads N] ORIGINAL COMPRESSED (two SavedModel folders; "
+                    + "N ≥ 1 threads per session, default all cores)");
             return 2;
         }
-        Path original = Path.of(args.get(0));
-        Path compressed = Path.of(args.get(1));
+        Path original = Path.of(folders.get(0));
+        Path compressed = Path.of(folders.get(1));
         Datasets data = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, Verifier.exampleShape(original,
                 ModelTrust.CHECK_OPS));
         Sample ratios = new Sample(REPETITIONS);
@@ -33,13 +45,14 @@ final class ServingBenchmark {
         Sample compressedMs = new Sample(REPETITIONS);
         for (int r = 0; r < REPETITIONS; r++) {
             Verification v = Verifier.compare(original, compressed, data.test().head(2048), 256,
-                    ModelTrust.CHECK_OPS);
+                    ModelTrust.CHECK_OPS, Verifier.Kind.CLASSES, threads);
             originalMs.add(v.originalMillisPerBatch());
             compressedMs.add(v.compressedMillisPerBatch());
             ratios.add(v.compressedMillisPerBatch() / v.originalMillisPerBatch());
         }
-        System.out.printf(Locale.ROOT, "per-batch latency (256 images), medians of %d repetitions (min–max):%n"
-                        + "  original   %s ms%n  compressed %s ms%n  ratio compressed/original %s%n", REPETITIONS,
+        System.out.printf(Locale.ROOT, "per-batch latency (256 images, %s), medians of %d repetitions (min–max):%n"
+                        + "  original   %s ms%n  compressed %s ms%n  ratio compressed/original %s%n",
+                threads == 0 ? "all cores" : threads + (threads == 1 ? " thread" : " threads"), REPETITIONS,
                 originalMs.format("%.3f"), compressedMs.format("%.3f"), ratios.format("%.3f"));
         return 0;
     }

@@ -7,6 +7,7 @@ import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.lowrank.RankSelection;
 import io.tflc.compressors.views.AsIs;
 import io.tflc.compressors.views.ConvFilters;
+import io.tflc.compressors.views.ConvSpatial;
 import io.tflc.compressors.views.View;
 import io.tflc.savedmodels.ModelExporter;
 import java.util.ArrayList;
@@ -27,9 +28,10 @@ public record Task(String name, List<String> weights, View view, Compression com
         }
         if (form == ModelExporter.Form.FACTORED && !(weights.size() == 1
                 && (compression instanceof FixedRank || compression instanceof RankSelection)
-                && (view instanceof AsIs || view instanceof ConvFilters))) {
+                && (view instanceof AsIs || view instanceof ConvFilters || view instanceof ConvSpatial))) {
             throw new IllegalArgumentException("task " + name + ": form 'factored' needs a low_rank or rank_selection "
-                    + "compression of one dense (as_is view) or convolution (conv_filters view) weight");
+                    + "compression of one dense (as_is view) or convolution (conv_filters or conv_spatial view) "
+                    + "weight");
         }
     }
 

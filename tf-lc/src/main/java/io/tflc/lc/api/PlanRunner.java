@@ -237,7 +237,9 @@ public final class PlanRunner {
         int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
                 Math.min(p.images(), train.size()));
         StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
-        var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget()) : pruner.keep(p.keep());
+        int align = io.tflc.lc.prune.Alignment.machine().alignment();
+        listener.notice("pruning alignment: " + align + " units (measured on this machine)");
+        var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);
         listener.notice(PruneIdCommand.report(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)
@@ -265,6 +267,8 @@ public final class PlanRunner {
         run.applyBestWeights();
         ModelExporter.write(model, stored(tasks, run.best().thetas()), output.resolve("model"), true);
         listener.notice("exported: " + report.exportedText());
+        io.tflc.lc.verify.FactoredFormCheck.check(model, stored(tasks, run.best().thetas()), output.resolve("model"),
+                test, output).forEach(listener::notice);
         // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),

@@ -3,8 +3,11 @@ package io.tflc.lc.cli;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.evaluation.Predictions;
+import io.tflc.lc.prune.Alignment;
+import io.tflc.lc.prune.LatencyTable;
 import io.tflc.lc.prune.PruneReport;
 import io.tflc.lc.prune.StructuredPruner;
+import io.tflc.lc.verify.ServingLatency;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
@@ -48,6 +51,10 @@ public final class PruneIdCommand implements Callable<Integer> {
 
         @Option(names = "--flops-target", description = "share of the original FLOPs to reach, e.g. 0.5")
         Double flopsTarget;
+
+        @Option(names = "--latency-target", description = "share of the original's latency to reach, e.g. 0.5, "
+                + "estimated from per-layer latency tables measured on this machine (batches of 256)")
+        Double latencyTarget;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -55,6 +62,15 @@ public final class PruneIdCommand implements Callable<Integer> {
 
     @Option(names = "--method", description = "id or magnitude (default: ${DEFAULT-VALUE})")
     private String method = "id";
+
+    @Option(names = "--align", description = "keep unit/channel counts in multiples of this (1: any count); "
+            + "default: measured on this machine, the smallest of 1, 2, 4, 8, 16 at which each step down in channels "
+            + "of a convolution saves ≥ 10%% of its latency (16 on an AVX-512 CPU)")
+    private Integer align;
+
+    @Option(names = "--latency-repetitions", description = "measure the serving latency of both models side by side "
+            + "this many times (medians, range; 0: skip) (default: ${DEFAULT-VALUE})")
+    private int latencyRepetitions = 5;
 
     @Option(names = "--out", required = true, description = "SavedModel folder to write")
     private Path out;
@@ -99,16 +115,46 @@ public final class PruneIdCommand implements Callable<Integer> {
             int[] sample = Arrays.copyOf(pool.shuffledIndices(new SplittableRandom(seed + 1)),
                     Math.min(pruningImages, pool.size()));
             StructuredPruner pruner = new StructuredPruner(original, pool.select(sample));
-            Map<String, Integer> kept = size.keep != null ? pruner.keep(size.keep)
-                    : pruner.flopsTarget(size.flopsTarget);
+            int alignment = alignment();
+            Map<String, Integer> kept;
+            if (size.keep != null) {
+                kept = pruner.keep(size.keep, alignment);
+            } else if (size.flopsTarget != null) {
+                kept = pruner.flopsTarget(size.flopsTarget, alignment);
+            } else {
+                LatencyTable latency = LatencyTable.measure(pruner, original, pool.select(sample), alignment);
+                System.out.print("latency with one layer pruned to each size, as a share of the original's:\n"
+                        + latency.table());
+                kept = pruner.latencyTarget(size.latencyTarget, alignment, latency);
+                System.out.printf(java.util.Locale.ROOT, "estimated latency share: %.3f%n", latency.estimate(kept));
+            }
             try (TrainableModel pruned = pruner.prune(kept, m)) {
                 ModelExporter.write(pruned, out, force);
                 PruneReport report = report(method, kept, pruner.notPruned(), original, pruned, test,
                         SavedModelSize.of(model).total(), SavedModelSize.of(out).total());
                 System.out.print(report.table());
+                if (latencyRepetitions > 0) {
+                    // Timing uses one batch; 2,048 examples keep each repetition's accuracy pass short.
+                    System.out.println(ServingLatency.measure(model, out, test.head(Math.min(2048, test.size())), 256,
+                            latencyRepetitions, trust.trust()).line());
+                }
                 System.out.println("pruned model: " + out);
             }
         }
+    }
+
+    /** --align, or this machine's measured alignment (printed with how it was chosen). */
+    private int alignment() {
+        if (align != null) {
+            if (align < 1) {
+                throw new IllegalArgumentException("--align is " + align + "; it must be at least 1 (1: any count)");
+            }
+            System.out.println("alignment: " + align + " (--align)");
+            return align;
+        }
+        Alignment.Measurement m = Alignment.machine();
+        System.out.println("alignment: " + m.alignment() + " (measured on this machine; --align N to override)");
+        return m.alignment();
     }
 
     public static PruneReport report(String method, Map<String, Integer> kept, Map<String, String> notPruned,

@@ -40,7 +40,7 @@ import org.tensorflow.types.TFloat32;
  * correction. The result is a smaller graph (variables with fewer units), not masked weights.
  */
 public final class StructuredPruner {
-    /** Each step of the FLOPs-target heuristic shrinks one layer to ⌊α·units⌋. */
+    /** Each step of the FLOPs-target heuristic shrinks one layer to at most ⌊α·units⌋. */
     private static final double STEP = 0.9;
 
     public enum Method { ID, MAGNITUDE }
@@ -112,49 +112,146 @@ public final class StructuredPruner {
 
     /** Units kept per layer at a fixed share (at least one). */
     public Map<String, Integer> keep(double share) {
+        return keep(share, 1);
+    }
+
+    /**
+     * Units kept per layer at a fixed share, rounded to the nearest multiple of {@code alignment} (at least one
+     * multiple); layers of at most {@code alignment} units stay whole.
+     */
+    public Map<String, Integer> keep(double share, int alignment) {
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        layers.forEach(l -> sizes.put(l.kernel(), Math.max(1, (int) Math.round(share * l.units()))));
+        layers.forEach(l -> sizes.put(l.kernel(), Math.max(1, Alignment.nearest(share * l.units(), l.units(),
+                alignment))));
         return sizes;
+    }
+
+    /** {@link #flopsTarget(double, int)} in steps of single units. */
+    public Map<String, Integer> flopsTarget(double target) {
+        return flopsTarget(target, 1);
     }
 
     /**
      * Units kept per layer so that the weighted layers' FLOPs fall to {@code target} of the original: repeatedly
-     * shrink, to ⌊0.9·units⌋, the layer whose first dropped pivot |R[k,k]|/|R[0,0]| is smallest per FLOPs of the
-     * layer and the next one.
+     * shrink, to the largest multiple of {@code alignment} at most ⌊0.9·units⌋ (and below the current size), the
+     * layer whose first dropped pivot |R[k,k]|/|R[0,0]| is smallest per FLOPs the step saves (in the layer, its
+     * depthwise convolutions and the next layer); then layers grow back, an alignment at a time, into what the
+     * last step left below the target.
      */
-    public Map<String, Integer> flopsTarget(double target) {
-        Map<String, Integer> sizes = keep(1);
+    public Map<String, Integer> flopsTarget(double target, int alignment) {
         Map<String, Long> flops = new HashMap<>();
         model.weights().forEach(w -> flops.put(w.name(), Flops.perExample(model, w)));
         double original = flops.values().stream().mapToLong(Long::longValue).sum();
-        while (currentFlops(sizes, flops) > target * original) {
+        return shrink(target, alignment, sizes -> currentFlops(sizes, flops) / original, sizes -> true,
+                "of the FLOPs");
+    }
+
+    /**
+     * Units kept per layer so that the model's latency falls to {@code target} of the original's: the steps of
+     * {@link #flopsTarget(double, int)}, each chosen by its error per latency saved as {@code latency} estimates it
+     * (a step that saves no time is taken last); once the estimate is below the target, each further step waits
+     * for the pruned model's measured latency, so the target holds as measured, not only as estimated.
+     */
+    public Map<String, Integer> latencyTarget(double target, int alignment, LatencyTable latency) {
+        return shrink(target, alignment, latency::estimate, sizes -> latency.measured(this, sizes) <= target,
+                "of the latency");
+    }
+
+    /**
+     * The greedy search: {@code cost} is the share of the original's cost at given sizes, ranks the steps and
+     * stops them at {@code target} once {@code confirmed} agrees.
+     */
+    private Map<String, Integer> shrink(double target, int alignment,
+                                        java.util.function.ToDoubleFunction<Map<String, Integer>> cost,
+                                        java.util.function.Predicate<Map<String, Integer>> confirmed, String what) {
+        if (alignment < 1) {
+            throw new IllegalArgumentException("the alignment is " + alignment + "; it must be at least 1 (1: any "
+                    + "number of units)");
+        }
+        Map<String, Integer> sizes = keep(1);
+        double current = cost.applyAsDouble(sizes);
+        while (current > target || !confirmed.test(sizes)) {
             PrunableLayer best = null;
             double bestScore = Double.POSITIVE_INFINITY;
+            double bestCost = current;
             for (PrunableLayer l : layers) {
                 int k = sizes.get(l.kernel());
-                int next = (int) Math.floor(STEP * k);
-                if (next < 1 || next == k) {
+                int next = Alignment.below(STEP * k, k, alignment);
+                if (next < 1) {
                     continue;
                 }
                 Matrix r = qr.get(l.kernel()).r();
                 double error = Math.abs(r.get(next, next)) / Math.max(Math.abs(r.get(0, 0)), 1e-300);
-                double cost = scaled(flops.get(l.kernel()), 1, (double) k / l.units())
-                        + scaled(flops.get(l.nextKernel()), (double) k / l.units(), 1);
-                for (String d : l.depthwise()) {
-                    cost += scaled(flops.get(d), 1, (double) k / l.units());
-                }
-                double score = error / cost;
-                if (score < bestScore) {
+                sizes.put(l.kernel(), next);
+                double after = cost.applyAsDouble(sizes);
+                sizes.put(l.kernel(), k);
+                // Measured latency can rise by noise; such a step ranks behind every step that saves.
+                double score = current - after > 0 ? error / (current - after) : 1e300 * (1 + error);
+                if (best == null || score < bestScore) {
                     bestScore = score;
                     best = l;
+                    bestCost = after;
                 }
             }
             if (best == null) {
-                throw new IllegalArgumentException("cannot reach " + target + " of the FLOPs by pruning units alone");
+                throw new IllegalArgumentException("cannot reach " + target + " " + what + " by pruning units alone"
+                        + (alignment > 1 ? " in multiples of " + alignment + " (try --align 1)" : "") + "; "
+                        + (current > target ? String.format(java.util.Locale.ROOT, "the smallest sizes give %.3f",
+                        current) : "the estimate reached it but the pruned model, measured, stayed above it"));
             }
-            sizes.put(best.kernel(), (int) Math.floor(STEP * sizes.get(best.kernel())));
+            sizes.put(best.kernel(), Alignment.below(STEP * sizes.get(best.kernel()), sizes.get(best.kernel()),
+                    alignment));
+            current = bestCost;
+        }
+        Map<String, Integer> shrunk = new LinkedHashMap<>(sizes);
+        if (fill(sizes, target, alignment, cost, current) && !confirmed.test(sizes)) {
+            return shrunk;
         }
         return sizes;
+    }
+
+    /**
+     * Spends what the last step left below the target: in steps of the alignment the last step can overshoot by
+     * far (48 → 32 channels), so layers grow back one alignment at a time (to multiples of it, never past their
+     * units), the one whose first dropped pivot is largest per cost added, while the cost stays within the target.
+     * Returns whether any layer grew.
+     */
+    private boolean fill(Map<String, Integer> sizes, double target, int alignment,
+                         java.util.function.ToDoubleFunction<Map<String, Integer>> cost, double current) {
+        boolean grew = false;
+        while (true) {
+            PrunableLayer best = null;
+            double bestGain = 0;
+            double bestCost = current;
+            for (PrunableLayer l : layers) {
+                int k = sizes.get(l.kernel());
+                // Only to aligned sizes: growing 16 channels back to all 20 would cost a whole block of latency.
+                int up = k + alignment;
+                if (up > l.units()) {
+                    continue;
+                }
+                sizes.put(l.kernel(), up);
+                double after = cost.applyAsDouble(sizes);
+                sizes.put(l.kernel(), k);
+                if (after > target) {
+                    continue;
+                }
+                Matrix r = qr.get(l.kernel()).r();
+                double error = Math.abs(r.get(k, k)) / Math.max(Math.abs(r.get(0, 0)), 1e-300);
+                double gain = error / Math.max(after - current, 1e-12);
+                if (best == null || gain > bestGain) {
+                    best = l;
+                    bestGain = gain;
+                    bestCost = after;
+                }
+            }
+            if (best == null) {
+                return grew;
+            }
+            sizes.put(best.kernel(), sizes.get(best.kernel()) + alignment);
+            current = bestCost;
+            grew = true;
+        }
     }
 
     /** FLOPs of the weighted layers with {@code sizes} units kept (FLOPs scale with in × out units). */
@@ -177,10 +274,6 @@ public final class StructuredPruner {
             total += e.getValue() * f[0] * f[1];
         }
         return total;
-    }
-
-    private static double scaled(long flops, double in, double out) {
-        return flops * in * out;
     }
 
     /** The pruned model, in a new graph and session (the caller closes it). */

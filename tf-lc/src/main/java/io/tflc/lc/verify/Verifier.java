@@ -73,10 +73,20 @@ public final class Verifier {
      */
     public static Verification compare(Path original, Path compressed, Dataset data, int batchSize, ModelTrust trust,
                                        Kind kind) throws IOException {
+        return compare(original, compressed, data, batchSize, trust, kind, 0);
+    }
+
+    /**
+     * {@link #compare(Path, Path, Dataset, int, ModelTrust, Kind)} with both sessions limited to {@code threads}
+     * threads (intra- and inter-op; 0: TF's default, all cores): a server running one model per core sees other
+     * latencies than one model on all cores.
+     */
+    public static Verification compare(Path original, Path compressed, Dataset data, int batchSize, ModelTrust trust,
+                                       Kind kind, int threads) throws IOException {
         OpScan.require(original, trust);
         OpScan.require(compressed, trust);
-        try (SavedModelBundle a = SavedModelBundle.load(original.toString(), "serve");
-             SavedModelBundle b = SavedModelBundle.load(compressed.toString(), "serve");
+        try (SavedModelBundle a = load(original, threads);
+             SavedModelBundle b = load(compressed, threads);
              Minibatches batches = fixedBatch(a) > 0 ? Minibatches.exactly(data, fixedBatch(a))
                      : new Minibatches(data, batchSize)) {
             Served first = new Served(a.function("serving_default"));
@@ -131,6 +141,15 @@ public final class Verifier {
                     SavedModelSize.of(original), SavedModelSize.of(compressed), median(millis[0]), median(millis[1]),
                     batches.batchSize());
         }
+    }
+
+    private static SavedModelBundle load(Path model, int threads) {
+        SavedModelBundle.Loader loader = SavedModelBundle.loader(model.toString()).withTags("serve");
+        if (threads > 0) {
+            loader = loader.withConfigProto(org.tensorflow.proto.ConfigProto.newBuilder()
+                    .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads).build());
+        }
+        return loader.load();
     }
 
     /** Each row's class: argmax, or probability above one half for a one-unit sigmoid output. */

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code prune-id} prints, beside what it kept, each layer it left whole and why (issue 15, items 4 and 5). */
+/**
+ * {@code prune-id} prints, beside what it kept, each layer it left whole and why (issue 15, items 4 and 5), the
+ * alignment it used and the serving latency next to the original's (issue 18).
+ */
 class PruneIdReasonsTest {
 
     @Test
@@ -24,10 +27,13 @@ class PruneIdReasonsTest {
         }
         CliRun run = CliRun.of(new PruneIdCommand(), "--model", saved.toString(), "--data",
                 "idx:" + Datasets.FASHION_MNIST, "--split-train", "500", "--pruning-images", "500", "--keep", "0.5",
-                "--out", dir.resolve("pruned").toString());
+                "--align", "8", "--latency-repetitions", "1", "--out", dir.resolve("pruned").toString());
         assertEquals(0, run.status(), run.all());
         String out = run.output();
+        assertTrue(out.contains("alignment: 8 (--align)"), out);
         assertTrue(out.contains("units kept: {conv2d_1/kernel=8, conv2d_3/kernel=8}"), out);
+        assertTrue(out.matches("(?s).*latency per batch of 256, medians of 1 repetitions: original \\d+\\.\\d+ ms, "
+                + "compressed \\d+\\.\\d+ ms, ratio \\d+\\.\\d+.*"), out);
         assertTrue(out.contains("layers whose units are all kept:"), out);
         assertTrue(out.contains("- conv2d/kernel: its output feeds 2 ops"), out);
         assertTrue(out.contains("- conv2d_2/kernel: its output reaches Add 'Add'"), out);

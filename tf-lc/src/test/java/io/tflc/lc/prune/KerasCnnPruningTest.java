@@ -28,7 +28,8 @@ import org.tensorflow.SavedModelBundle;
 
 /**
  * Issue 6, acceptance 3 and 4, on the public Keras CNN in ../shared (skipped with a message when absent): a 50% FLOPs
- * target without fine-tuning keeps accuracy within 1 point and agreement ≥ 97%; ID then LC (k = 4) from one plan
+ * target without fine-tuning, in channel counts aligned to 16 (issue 18), keeps accuracy within 1 point and
+ * agreement ≥ 97%; ID then LC (k = 4) from one plan
  * runs end to end and exports.
  */
 class KerasCnnPruningTest {
@@ -51,7 +52,8 @@ class KerasCnnPruningTest {
             Dataset held = data.test();
             int[] sample = Arrays.copyOf(train.shuffledIndices(new SplittableRandom(1)), 2000);
             StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
-            Map<String, Integer> kept = pruner.flopsTarget(0.5);
+            Map<String, Integer> kept = pruner.flopsTarget(0.5, 16);
+            assertTrue(kept.values().stream().allMatch(k -> k % 16 == 0), "multiples of 16 (issue 18): " + kept);
             try (TrainableModel pruned = pruner.prune(kept, StructuredPruner.Method.ID)) {
                 int[] before = Predictions.of(model, held);
                 int[] after = Predictions.of(pruned, held);

@@ -1,0 +1,74 @@
+package io.tflc.lc.verify;
+
+import io.tflc.lc.data.Dataset;
+import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.safety.ModelTrust;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Whether each factored layer of an export pays in latency: fewer FLOPs do not always mean less time (two
+ * thin ops can cost more than one dense op on blocked CPU kernels). For each factored task, the same model is
+ * exported once more with that task in the dense form and both are served side by side
+ * ({@link ServingLatency}, {@value #REPETITIONS} repetitions); a factored layer whose every repetition is slower
+ * is reported as a warning, with the measured ratio and the fix.
+ */
+public final class FactoredFormCheck {
+    private static final int REPETITIONS = 3;
+
+    private FactoredFormCheck() {
+    }
+
+    /**
+     * One line per factored task of {@code tasks} (exported as {@code exported}): the latency ratio factored/dense,
+     * starting with "warning:" when the factored form is slower. Scratch exports go under {@code scratch} and are
+     * deleted.
+     */
+    public static List<String> check(TrainableModel model, List<ModelExporter.CompressedTask> tasks, Path exported,
+                                     Dataset data, Path scratch) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            ModelExporter.CompressedTask task = tasks.get(t);
+            if (task.form() != ModelExporter.Form.FACTORED) {
+                continue;
+            }
+            List<ModelExporter.CompressedTask> dense = new ArrayList<>(tasks);
+            dense.set(t, new ModelExporter.CompressedTask(task.weights(), task.view(), task.theta(),
+                    ModelExporter.Form.DENSE));
+            Path denseModel = scratch.resolve("dense-form-" + t);
+            try {
+                ModelExporter.write(model, dense, denseModel, true);
+                ServingLatency latency = ServingLatency.measure(denseModel, exported, data, 256, REPETITIONS,
+                        ModelTrust.CHECK_OPS);
+                String ratio = String.format(Locale.ROOT, "%.3f (%.3f–%.3f, %d repetitions)", latency.ratio(),
+                        latency.minRatio(), latency.maxRatio(), REPETITIONS);
+                lines.add(latency.minRatio() > 1
+                        ? "warning: the factored form of " + task.weights() + " serves slower than its dense form: "
+                        + "latency ratio factored/dense " + ratio + "; export it with \"form\": \"dense\" (or a "
+                        + "lower rank)"
+                        : "factored form of " + task.weights() + ": latency ratio factored/dense " + ratio);
+            } finally {
+                delete(denseModel);
+            }
+        }
+        return lines;
+    }
+
+    private static void delete(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

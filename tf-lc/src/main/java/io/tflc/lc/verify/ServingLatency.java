@@ -1,0 +1,66 @@
+package io.tflc.lc.verify;
+
+import io.tflc.lc.data.Dataset;
+import io.tflc.savedmodels.safety.ModelTrust;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Per-batch serving latency of a compressed SavedModel next to its original, as {@code tf-lc bench serving}
+ * measures it: each repetition is one {@link Verifier#compare} (warm-up, then the two models alternate over the
+ * same batches, medians), and the figures are medians over the repetitions with the range of the ratio, because
+ * one repetition on a shared machine can be far off.
+ *
+ * @param ratios compressed/original of each repetition, sorted
+ */
+public record ServingLatency(double originalMillis, double compressedMillis, double[] ratios, int batchSize) {
+
+    /** Measures {@code repetitions} times on {@code data} in batches of {@code batchSize}. */
+    public static ServingLatency measure(Path original, Path compressed, Dataset data, int batchSize, int repetitions,
+                                         ModelTrust trust) throws IOException {
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("latency repetitions must be at least 1, not " + repetitions);
+        }
+        double[] a = new double[repetitions];
+        double[] b = new double[repetitions];
+        double[] ratios = new double[repetitions];
+        int batch = batchSize;
+        for (int r = 0; r < repetitions; r++) {
+            Verification v = Verifier.compare(original, compressed, data, batchSize, trust);
+            a[r] = v.originalMillisPerBatch();
+            b[r] = v.compressedMillisPerBatch();
+            ratios[r] = b[r] / a[r];
+            batch = v.batchSize();
+        }
+        Arrays.sort(ratios);
+        return new ServingLatency(median(a), median(b), ratios, batch);
+    }
+
+    public double ratio() {
+        return median(ratios);
+    }
+
+    public double minRatio() {
+        return ratios[0];
+    }
+
+    public double maxRatio() {
+        return ratios[ratios.length - 1];
+    }
+
+    /** One line for reports: both medians and the ratio with its range. */
+    public String line() {
+        return String.format(Locale.ROOT, "latency per batch of %d, medians of %d repetitions: original %.3f ms, "
+                + "compressed %.3f ms, ratio %.3f (%.3f–%.3f)", batchSize, ratios.length, originalMillis,
+                compressedMillis, ratio(), minRatio(), maxRatio());
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,63 @@
+package io.tflc.lc.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tflc.compressors.CStep;
+import io.tflc.compressors.LowRankFactors;
+import io.tflc.compressors.Precision;
+import io.tflc.compressors.lowrank.FixedRank;
+import io.tflc.compressors.views.AsIs;
+import io.tflc.lc.data.Dataset;
+import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.layers.LayerGraph;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/** Each factored task gets a latency line against its own dense form; dense tasks get none; scratch is removed. */
+class FactoredFormCheckTest {
+
+    @Test
+    void everyFactoredTaskIsTimedAgainstItsDenseForm(@TempDir Path dir) throws Exception {
+        LayerGraph layers = new LayerGraph(new Graph(), 31);
+        Placeholder<TFloat32> input = layers.input(64);
+        Operand<TFloat32> hidden = layers.dense("dense_1", layers.dense("dense", input, 96, true), 32, true);
+        try (TrainableModel model = layers.build(input, layers.dense("dense_2", hidden, 4, false))) {
+            List<ModelExporter.CompressedTask> tasks = List.of(task(model, "dense/kernel", 8,
+                    ModelExporter.Form.FACTORED), task(model, "dense_1/kernel", 4, ModelExporter.Form.DENSE));
+            Path exported = dir.resolve("model");
+            ModelExporter.write(model, tasks, exported, false);
+            Random random = new Random(32);
+            float[] x = new float[256 * 64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextFloat();
+            }
+            List<String> lines = FactoredFormCheck.check(model, tasks, exported, Dataset.ofClasses(x, new int[256],
+                    new int[] {64}), dir);
+            System.out.println(lines);
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(lines.get(0).matches("(warning: the )?[fF]actored form of \\[dense/kernel].*latency ratio "
+                    + "factored/dense \\d+\\.\\d+ \\(\\d+\\.\\d+–\\d+\\.\\d+, 3 repetitions\\).*"), lines.get(0));
+            try (var left = Files.list(dir)) {
+                assertEquals(List.of(exported), left.toList(), "the dense-form export is deleted");
+            }
+        }
+    }
+
+    private static ModelExporter.CompressedTask task(TrainableModel model, String weight, int rank,
+                                                     ModelExporter.Form form) {
+        AsIs view = new AsIs(model.weight(weight).dims());
+        double[] w = Precision.toDoubles(model.access().read(List.of(weight)).get(weight));
+        LowRankFactors theta = (LowRankFactors) new FixedRank(rank).compress(view.pack(List.of(w)), CStep.direct(1));
+        return new ModelExporter.CompressedTask(List.of(weight), view, theta, form);
+    }
+}
