@@ -45,7 +45,7 @@ record ResultsTable(String title, String command, String date, String setup, Lis
         ReportWriter.atomically(folder.resolve("table.md"), markdown().getBytes(StandardCharsets.UTF_8));
         ReportWriter.atomically(folder.resolve("table.json"), (json() + "\n").getBytes(StandardCharsets.UTF_8));
         if (!schemes.isEmpty()) {
-            ReportWriter.png(chart(), folder.resolve("chart.png"));
+            io.tflc.lc.cli.Charts.png(chart(), folder.resolve("chart.png"));
         }
     }
 

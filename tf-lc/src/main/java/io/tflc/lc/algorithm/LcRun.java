@@ -71,6 +71,15 @@ public final class LcRun {
         /** Something the run decided that the user should know (a derived μ, a halved learning rate, a stop). */
         default void notice(String message) {
         }
+
+        /**
+         * The run's report has been written into {@code folder} ({@code report.json}, {@code report.md}): a listener
+         * may add its own views of it there (the command line draws {@code report.png}).
+         *
+         * @throws IOException when what the listener writes cannot be written
+         */
+        default void reportWritten(LcReport report, Path folder, String title) throws IOException {
+        }
     }
 
     private final TrainableModel model;

@@ -4,7 +4,6 @@ import io.tflc.compressors.Theta;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
-import io.tflc.lc.cli.PruneIdCommand;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.TfRecordStream;
@@ -242,7 +241,7 @@ public final class PlanRunner {
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);
-        listener.notice(PruneIdCommand.report(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)
+        listener.notice(io.tflc.lc.prune.PruneReport.measure(p.method(), kept, pruner.notPruned(), model, pruned, test, -1, -1)
                 .table().stripTrailing());
         return pruned;
     }
@@ -274,6 +273,7 @@ public final class PlanRunner {
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
                 directCompression, SavedModelSize.of(output.resolve("model")));
         ReportWriter.write(report, output, title, sizes);
+        listener.reportWritten(report, output, title);
         Map<String, Theta> thetas = new LinkedHashMap<>();
         Map<String, List<String>> weights = new LinkedHashMap<>();
         for (int t = 0; t < tasks.size(); t++) {

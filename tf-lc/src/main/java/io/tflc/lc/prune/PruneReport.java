@@ -1,5 +1,8 @@
 package io.tflc.lc.prune;
 
+import io.tflc.lc.data.Dataset;
+import io.tflc.lc.evaluation.Predictions;
+import io.tflc.savedmodels.TrainableModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,5 +40,20 @@ public record PruneReport(String method, Map<String, Integer> kept, Map<String, 
                 100.0 * prunedFlops / originalFlops, originalBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d",
                         originalBytes), prunedBytes < 0 ? "–" : String.format(Locale.ROOT, "%,d", prunedBytes), kept)
                 + (whole.isEmpty() ? "" : "layers whose units are all kept:\n" + whole);
+    }
+
+    /**
+     * Measures the original and the pruned model on {@code test} (accuracy, agreement) and counts their parameters
+     * and FLOPs; {@code originalBytes}/{@code prunedBytes} are sizes on disk, −1 when not exported.
+     */
+    public static PruneReport measure(String method, Map<String, Integer> kept, Map<String, String> notPruned,
+                              TrainableModel original, TrainableModel pruned, Dataset test, long originalBytes,
+                              long prunedBytes) {
+        int[] before = Predictions.of(original, test);
+        int[] after = Predictions.of(pruned, test);
+        return new PruneReport(method, kept, notPruned, Predictions.accuracy(before, test),
+                Predictions.accuracy(after, test), Predictions.agreement(before, after),
+                StructuredPruner.parameters(original), StructuredPruner.parameters(pruned),
+                StructuredPruner.flops(original), StructuredPruner.flops(pruned), originalBytes, prunedBytes);
     }
 }

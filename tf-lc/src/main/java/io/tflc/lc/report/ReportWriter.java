@@ -15,16 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 
 /**
  * Writes an LC report as {@code report.json} (keys {@code reference}, {@code direct_compression}, {@code steps},
  * {@code final} (the last step), {@code exported} (the step whose nested model is {@code model/}, and the
- * criterion it was chosen by), {@code stop} (why the run ended early, or null)), {@code report.md} (the same as a table) and {@code report.png} (nested test error and
- * ‖w − Δ(Θ)‖² per LC step). Each file is written under a temporary name and moved into place.
+ * criterion it was chosen by), {@code stop} (why the run ended early, or null)) and {@code report.md} (the same as a
+ * table); the command line adds {@code report.png} ({@code io.tflc.lc.cli.Charts}), as the library draws no charts.
+ * Each file is written under a temporary name and moved into place.
  */
 public final class ReportWriter {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
@@ -44,9 +41,6 @@ public final class ReportWriter {
                 json(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         atomically(folder.resolve("report.md"),
                 markdown(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (!report.steps().isEmpty()) {
-            png(chart(report, title), folder.resolve("report.png"));
-        }
     }
 
     /**
@@ -187,23 +181,6 @@ public final class ReportWriter {
         return md.toString();
     }
 
-    private static XYChart chart(LcReport report, String title) {
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("LC step").build();
-        List<Row> steps = report.steps();
-        double[] x = steps.stream().mapToDouble(Row::step).toArray();
-        boolean regression = Double.isNaN(report.reference().testError());
-        XYSeries error = chart.addSeries(regression ? "nested test MAE" : "nested test error (%)", x,
-                steps.stream().mapToDouble(r -> regression ? r.testMae() : 100 * r.testError()).toArray());
-        error.setYAxisGroup(0);
-        XYSeries distance = chart.addSeries("Σ ‖w − Δ(Θ)‖²", x, steps.stream()
-                .mapToDouble(r -> r.tasks().stream().mapToDouble(Row.TaskRow::distance).sum()).toArray());
-        distance.setYAxisGroup(1);
-        chart.setYAxisGroupTitle(0, regression ? "test MAE" : "test error (%)");
-        chart.setYAxisGroupTitle(1, "‖w − Δ(Θ)‖²");
-        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
-        return chart;
-    }
-
     /**
      * Writes {@code content} under a temporary name next to {@code target}, then moves it into place. The file is
      * created as any other (the umask decides who may read it), not with the owner-only mode of temp files.
@@ -212,17 +189,6 @@ public final class ReportWriter {
         Path tmp = temporary(target, ".tmp");
         try {
             Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Saves {@code chart} as a PNG at {@code target}, the same way. */
-    public static void png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path target) throws IOException {
-        Path tmp = temporary(target, ".png");
-        try {
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

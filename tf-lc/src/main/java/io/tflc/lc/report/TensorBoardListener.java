@@ -34,6 +34,12 @@ public final class TensorBoardListener implements LcRun.Listener, AutoCloseable 
     }
 
     @Override
+    public void reportWritten(io.tflc.lc.algorithm.LcReport report, Path folder, String title)
+            throws java.io.IOException {
+        next.reportWritten(report, folder, title);
+    }
+
+    @Override
     public void epochFinished(int step, int epoch, double loss) {
         log.scalar("lstep/loss", ++epochs, loss);
         next.epochFinished(step, epoch, loss);

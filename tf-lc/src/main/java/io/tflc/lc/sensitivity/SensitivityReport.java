@@ -34,6 +34,11 @@ public record SensitivityReport(String objective, String measure, int validation
         return trial.measured().loss() - reference.loss();
     }
 
+    /** The headline measure's name for tables and charts: {@code error}, {@code MAE} or {@code loss}. */
+    public String measureTitle() {
+        return measure.equals("mae") ? "MAE" : measure;
+    }
+
     /** Whether the headline measure is a rate (shown in percent and points) rather than a distance (MAE). */
     public boolean rate() {
         return measure.contains("error");

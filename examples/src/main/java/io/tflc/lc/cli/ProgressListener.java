@@ -1,8 +1,11 @@
 package io.tflc.lc.cli;
 
+import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Row;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
@@ -10,7 +13,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * Shows an LC run: a progress bar over each L-step's minibatches (plain lines every few seconds when the output
- * is not a terminal) and one line per report row.
+ * is not a terminal) and one line per report row; when the run's report is written, draws {@code report.png}
+ * beside it.
  */
 public final class ProgressListener implements LcRun.Listener {
     private final PrintStream out;
@@ -37,6 +41,11 @@ public final class ProgressListener implements LcRun.Listener {
         if (bar != null) {
             bar.step();
         }
+    }
+
+    @Override
+    public void reportWritten(LcReport report, Path folder, String title) throws IOException {
+        ReportChart.write(report, folder, title);
     }
 
     @Override

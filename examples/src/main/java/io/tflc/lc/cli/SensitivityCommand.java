@@ -79,6 +79,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         SensitivityReport report = Sensitivity.measure(m, validation.objective(), validation.measured(),
                 new Progress(System.err));
         SensitivityFiles.write(report, folder, model.getFileName().toString(), validation.described());
+        SensitivityChart.write(report, folder, model.getFileName().toString());
         System.out.print(SensitivityFiles.table(report));
         System.out.println("sensitivity: " + folder.resolve("sensitivity.md") + " (and .json, .png)");
         return report;

@@ -130,7 +130,7 @@ public final class PruneIdCommand implements Callable<Integer> {
             }
             try (TrainableModel pruned = pruner.prune(kept, m)) {
                 ModelExporter.write(pruned, out, force);
-                PruneReport report = report(method, kept, pruner.notPruned(), original, pruned, test,
+                PruneReport report = PruneReport.measure(method, kept, pruner.notPruned(), original, pruned, test,
                         SavedModelSize.of(model).total(), SavedModelSize.of(out).total());
                 System.out.print(report.table());
                 if (latencyRepetitions > 0) {
@@ -155,16 +155,5 @@ public final class PruneIdCommand implements Callable<Integer> {
         Alignment.Measurement m = Alignment.machine();
         System.out.println("alignment: " + m.alignment() + " (measured on this machine; --align N to override)");
         return m.alignment();
-    }
-
-    public static PruneReport report(String method, Map<String, Integer> kept, Map<String, String> notPruned,
-                              TrainableModel original, TrainableModel pruned, Dataset test, long originalBytes,
-                              long prunedBytes) {
-        int[] before = Predictions.of(original, test);
-        int[] after = Predictions.of(pruned, test);
-        return new PruneReport(method, kept, notPruned, Predictions.accuracy(before, test),
-                Predictions.accuracy(after, test), Predictions.agreement(before, after),
-                StructuredPruner.parameters(original), StructuredPruner.parameters(pruned),
-                StructuredPruner.flops(original), StructuredPruner.flops(pruned), originalBytes, prunedBytes);
     }
 }

@@ -62,7 +62,8 @@ class AutoCommandTest {
                 "LC chooses its best step on the split the sensitivity was measured on");
 
         // A normal run folder: the export loads without tf-lc's help and is what auto.json says it is.
-        for (String name : List.of("report.json", "report.md", "model", "sensitivity/sensitivity.md", "auto.md",
+        for (String name : List.of("report.json", "report.md", "report.png", "model", "sensitivity/sensitivity.md",
+                "sensitivity/sensitivity.png", "auto.md",
                 "rounds/1/report.json")) {
             assertTrue(Files.exists(out.resolve(name)), name);
         }
