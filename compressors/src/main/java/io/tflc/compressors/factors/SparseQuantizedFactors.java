@@ -27,15 +27,15 @@ import java.util.List;
  * alone: the descent then ends at or below the previous Θ's fit, and the k-means of the other starts took most of a
  * C-step's time on LeNet300 (about 10 s of 15). Otherwise (direct compression) it runs from several starts and keeps
  * the best end: the truncated SVD (k ≤ d, s ≥ 2), vector quantization with k rows, and residual vector quantization
- * (s ≥ 2; {@link ResidualStages}). Each start's grid scales are fitted to it and then fixed, so every
- * projection below is exact. Each iteration:
+ * (s ≥ 2; {@link ResidualStages}). Each start's grid scales are fitted to it; the value grid's then stays, the
+ * codebook grid's changes only with a least-squares C that fits better on a grid fitted to it. Each iteration:
  * <ul>
  *   <li>Z-step, per vector the best of: its current terms; a projected gradient step (length 1/L, L from the power
  *   method on CCᵀ); and the terms {@link TermSearch} picks for C — exhaustive (exact) when a vector has at most
  *   {@value TermSearch#EXHAUSTIVE_LIMIT} candidate term sets, beam search of width {@value TermSearch#BEAM_WIDTH}
  *   otherwise (see there). With k = 16, s = 2 and unit values the search is exhaustive (136 multisets).</li>
- *   <li>C-step, the best of: a projected gradient step (1/L from ZᵀZ); least squares projected onto the grid;
- *   the current C.</li>
+ *   <li>C-step, the best of: a projected gradient step (1/L from ZᵀZ); least squares projected onto the grid, or
+ *   onto a grid fitted to it; the current C.</li>
  * </ul>
  * Every move is taken only when it does not raise the objective, so the descent is monotone and each start ends at
  * or below its own objective; the special cases that are starts (vector quantization with k rows, residual
@@ -181,21 +181,29 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
                 }
             }
             double next = FewTerms.error(points, z2, n, k, c2, dimension);
+            Grid grid2 = codebookGrid;
             double[] ls = leastSquares(gram, zw);
             if (ls != null) {
-                for (int i = 0; i < ls.length; i++) {
-                    ls[i] = codebookGrid.project(ls[i]);
-                }
-                double lsObjective = FewTerms.error(points, z2, n, k, ls, dimension);
-                if (lsObjective < next) {
-                    next = lsObjective;
-                    c2 = ls;
+                // On the current grid, or on one fitted to the least-squares C: a grid kept from the first C-step
+                // would clip the codewords that grow later in an LC run.
+                for (Grid g : List.of(codebookGrid, Grid.fitted(codebookBits, ls))) {
+                    double[] projected = new double[ls.length];
+                    for (int i = 0; i < ls.length; i++) {
+                        projected[i] = g.project(ls[i]);
+                    }
+                    double lsObjective = FewTerms.error(points, z2, n, k, projected, dimension);
+                    if (lsObjective < next) {
+                        next = lsObjective;
+                        c2 = projected;
+                        grid2 = g;
+                    }
                 }
             }
             double stay = FewTerms.error(points, z2, n, k, c, dimension);
             if (stay < next) {
                 next = stay;
                 c2 = c;
+                grid2 = codebookGrid;
             }
             if (next > objective) {
                 break; // rounding: keep the last iterate, whose objective is lower
@@ -203,6 +211,7 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             boolean converged = objective - next <= 1e-9 * objective;
             z = z2;
             c = c2;
+            codebookGrid = grid2;
             objective = next;
             objectives.add(objective);
             if (converged) {

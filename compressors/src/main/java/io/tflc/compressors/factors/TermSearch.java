@@ -200,6 +200,8 @@ final class TermSearch {
         int[][] idx = new int[width][terms];
         double[][] val = new double[width][terms];
         double[] cost = new double[width];
+        long[] key = new long[width];
+        long[] nextKey = new long[width];
         int states = 1;
         int[][] nextIdx = new int[width][terms];
         double[][] nextVal = new double[width][terms];
@@ -227,7 +229,8 @@ final class TermSearch {
                         if (kept == width && c >= nextCost[kept - 1]) {
                             continue;
                         }
-                        if (duplicate(nextIdx, nextVal, kept, idx[s], val[s], depth, j, v)) {
+                        long newKey = key[s] + mix(j, v);
+                        if (duplicate(nextKey, newKey, nextIdx, nextVal, kept, idx[s], val[s], depth, j, v)) {
                             continue;
                         }
                         // Insert in cost order, dropping the worst when full.
@@ -238,6 +241,7 @@ final class TermSearch {
                             nextIdx[at] = nextIdx[at - 1];
                             nextVal[at] = nextVal[at - 1];
                             nextCost[at] = nextCost[at - 1];
+                            nextKey[at] = nextKey[at - 1];
                             nextIdx[at - 1] = ti;
                             nextVal[at - 1] = tv;
                             at--;
@@ -247,6 +251,7 @@ final class TermSearch {
                         nextIdx[at][depth] = j;
                         nextVal[at][depth] = v;
                         nextCost[at] = c;
+                        nextKey[at] = newKey;
                     }
                 }
             }
@@ -262,6 +267,9 @@ final class TermSearch {
             double[] tc = cost;
             cost = nextCost;
             nextCost = tc;
+            long[] tk = key;
+            key = nextKey;
+            nextKey = tk;
             states = kept;
             if (depth + 1 == terms) {
                 for (int s = 0; s < states; s++) {
@@ -384,9 +392,18 @@ final class TermSearch {
     }
 
     /** Whether the state idx[0..m) + (j, v) is already among the kept ones (same terms in any order). */
-    private static boolean duplicate(int[][] keptIdx, double[][] keptVal, int kept, int[] idx, double[] val, int m,
-                                     int j, double v) {
+    /** A term's share of a state's key: keys are sums, so the same terms in any order give the same key. */
+    private static long mix(int j, double v) {
+        long h = (Double.doubleToLongBits(v) + 31L * j) * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 29);
+    }
+
+    private static boolean duplicate(long[] keptKey, long key, int[][] keptIdx, double[][] keptVal, int kept, int[] idx,
+                                     double[] val, int m, int j, double v) {
         for (int s = 0; s < kept; s++) {
+            if (keptKey[s] != key) {
+                continue;
+            }
             boolean[] used = new boolean[m + 1];
             boolean same = true;
             for (int t = 0; t <= m && same; t++) {

@@ -85,6 +85,6 @@ class SparseQuantizedFactorsTest {
         }
         double j = v / scale;
         assertEquals(Math.round(j), j, 1e-9, "on the grid");
-        assertTrue(Math.abs(j) <= (1 << (bits - 1)) - 1);
+        assertTrue(Math.abs(Math.round(j)) <= (1 << (bits - 1)) - 1, "within the grid: " + j);
     }
 }
