@@ -322,7 +322,8 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             }
             for (int t = 0; t < terms; t++) {
                 int j = order[t];
-                if (gain[j] > 0) {
+                // 1-bit values cannot encode an unused term: all s are used even when one does not help.
+                if (gain[j] > 0 || grid != null && grid.bits() == 1) {
                     z[i * k + j] = q[j];
                 }
             }

@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p>Feasible terms: with unit values (b_z = 0) every vector is the sum of exactly s codebook rows, a row may be
  * taken more than once (a multiset of indices, which s·⌈log2 k⌉ bits encode as they stand, and which makes vector
- * quantization with k rows a special case); otherwise at most s distinct rows with values on the grid (or floats).
+ * quantization with k rows a special case); with 1-bit values exactly s distinct rows, each ±a (the code has no 0);
+ * otherwise at most s distinct rows with values on the grid (or floats).
  *
  * <p>Search: <b>exhaustive</b> (exact) when the candidates number at most {@link #EXHAUSTIVE_LIMIT} per vector:
  * all multisets of s rows (unit values); all sets of at most s rows with all nonzero grid values (grid); all sets of
@@ -40,6 +41,8 @@ final class TermSearch {
     /** The nonzero grid values tried by the exhaustive search; null for unit values and floats. */
     private final double[] levels;
     private final boolean exhaustive;
+    /** Whether a vector may use fewer than s terms: not with 1-bit values, whose code has no 0. */
+    private final boolean fewerTerms;
 
     TermSearch(double[] codebook, int k, int d, int terms, Grid grid) {
         this(codebook, k, d, terms, grid, EXHAUSTIVE_LIMIT);
@@ -64,6 +67,7 @@ final class TermSearch {
             }
         }
         this.levels = grid == null || grid.isFloat() ? null : grid.levels();
+        this.fewerTerms = grid != null && (grid.isFloat() || grid.bits() >= 2);
         this.exhaustive = candidates(k, terms, grid, levels) <= exhaustiveLimit;
     }
 
@@ -92,7 +96,9 @@ final class TermSearch {
                 } else if (grid.isFloat()) {
                     subsets(p, 0, 0, new int[Math.min(terms, k)], best);
                 } else {
-                    best.offer(new int[0], new double[0], 0, 0);
+                    if (fewerTerms) {
+                        best.offer(new int[0], new double[0], 0, 0);
+                    }
                     gridTerms(p, 0, 0, new int[terms], new double[terms], 0, best);
                 }
             } else {
@@ -167,7 +173,7 @@ final class TermSearch {
                 double next = cost + delta(p, idx, val, depth, j, v);
                 idx[depth] = j;
                 val[depth] = v;
-                if (next < best.cost) {
+                if (next < best.cost && (fewerTerms || depth + 1 == terms)) {
                     best.offer(idx, val, depth + 1, next);
                 }
                 if (depth + 1 < terms) {
@@ -206,7 +212,7 @@ final class TermSearch {
         int[][] nextIdx = new int[width][terms];
         double[][] nextVal = new double[width][terms];
         double[] nextCost = new double[width];
-        if (grid != null) {
+        if (fewerTerms) {
             best.offer(new int[0], new double[0], 0, 0);
         }
         for (int depth = 0; depth < terms; depth++) {
@@ -215,14 +221,14 @@ final class TermSearch {
                 for (int j = 0; j < k; j++) {
                     double[] options = UNIT;
                     if (grid != null) {
-                        if (contains(idx[s], depth, j) || gram[j * k + j] == 0) {
+                        if (contains(idx[s], depth, j) || gram[j * k + j] == 0 && fewerTerms) {
                             continue;
                         }
                         double h = p[j];
                         for (int t = 0; t < depth; t++) {
                             h -= val[s][t] * gram[j * k + idx[s][t]];
                         }
-                        options = options(h / gram[j * k + j]);
+                        options = gram[j * k + j] == 0 ? levels : options(h / gram[j * k + j]);
                     }
                     for (double v : options) {
                         double c = cost[s] + delta(p, idx[s], val[s], depth, j, v);
@@ -278,7 +284,7 @@ final class TermSearch {
                         best.offer(idx[s], val[s], depth + 1, c);
                     }
                 }
-            } else if (grid != null) {
+            } else if (fewerTerms) {
                 int[] i0 = idx[0].clone();
                 double[] v0 = val[0].clone();
                 double c = improve(p, i0, v0, depth + 1, cost[0]);
@@ -328,11 +334,11 @@ final class TermSearch {
                     if (grid == null) {
                         v = 1;
                     } else {
-                        if (taken || g == 0) {
+                        if (taken || g == 0 && fewerTerms) {
                             continue;
                         }
-                        v = grid.project(h / g);
-                        if (-2 * v * h + v * v * g > 0) {
+                        v = g == 0 ? levels[levels.length - 1] : grid.project(h / g);
+                        if (fewerTerms && -2 * v * h + v * v * g > 0) {
                             v = 0;
                         }
                     }

@@ -61,6 +61,7 @@ class SparseQuantizedFactorsTest {
             java.util.Set<Integer> used = new java.util.HashSet<>();
             for (int t = 0; t < s; t++) {
                 double v = f.values()[i * s + t];
+                assertTrue(v != 0 || valueBits >= 2, "with " + valueBits + "-bit values every term is used");
                 if (v != 0) {
                     assertTrue(used.add(f.indices()[i * s + t]), "a term per codebook row at most");
                     assertOnGrid(v, valueBits, f.valueScale());
