@@ -66,7 +66,7 @@ class SparseQuantizedFactorsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"16, 4, 2, 2, 4", "32, 8, 3, 3, 3", "8, 8, 1, 1, 2", "4, 2, 4, 4, 8"})
+    @CsvSource({"16, 4, 2, 2, 4", "32, 8, 3, 3, 3", "8, 8, 1, 1, 2", "4, 2, 3, 4, 8"})
     void descentNeverRisesAndEveryThetaIsFeasible(int k, int d, int s, int valueBits, int codebookBits) {
         Random random = new Random(k * 31 + d);
         Matrix w = BruteForce.random(random, 50, 16);
