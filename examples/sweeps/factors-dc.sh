@@ -18,6 +18,7 @@ configs=(
   '1|factors s=4, k=4, unit values|{"type":"sparse_factors","k":4,"d":8,"s":4,"value_bits":0,"codebook_bits":8}'
   '1|factors s=2, k=8, 1-bit values|{"type":"sparse_factors","k":8,"d":8,"s":2,"value_bits":1,"codebook_bits":8}'
   '1|factors s=1, k=64, 2-bit values (issue 7)|{"type":"sparse_factors","k":64,"d":8,"s":1,"value_bits":2,"codebook_bits":8}'
+  '1|VQ k=128|{"type":"vector_quantization","k":128,"d":8}'
   '1|VQ k=256|{"type":"vector_quantization","k":256,"d":8}'
   '1|scalar codebook k=2|{"type":"adaptive_codebook","k":2}'
   '0.5|factors s=2, k=4, unit values|{"type":"sparse_factors","k":4,"d":8,"s":2,"value_bits":0,"codebook_bits":8}'
