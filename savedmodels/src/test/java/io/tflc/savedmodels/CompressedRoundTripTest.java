@@ -75,6 +75,8 @@ class CompressedRoundTripTest {
                         new SparseQuantizedFactors(16, 4, 2, 2, 4)),
                 Arguments.of("sparse factors, unit values (VQ)", "dense/kernel", "as_is",
                         new SparseQuantizedFactors(8, 4, 1, 0, 8)),
+                Arguments.of("sparse factors, two unit terms", "dense/kernel", "as_is",
+                        new SparseQuantizedFactors(8, 4, 2, 0, 8)),
                 Arguments.of("sparse factors, 1-bit values, float codebook", "dense/kernel", "as_is",
                         new SparseQuantizedFactors(8, 8, 2, 1, 32)),
                 Arguments.of("additive codebook + 2% corrections", "dense/kernel", "as_is",

@@ -28,6 +28,23 @@ record Grid(int bits, double scale) {
         return bits >= 32;
     }
 
+    /** The nonzero grid values, ascending (none when the scale is 0); only for a grid, not floats. */
+    double[] levels() {
+        if (scale == 0) {
+            return new double[0];
+        }
+        if (bits == 1) {
+            return new double[] {-scale, scale};
+        }
+        int top = (1 << (bits - 1)) - 1;
+        double[] out = new double[2 * top];
+        for (int j = 1; j <= top; j++) {
+            out[top - j] = -j * scale;
+            out[top + j - 1] = j * scale;
+        }
+        return out;
+    }
+
     /** The grid point nearest to x. */
     double project(double x) {
         if (isFloat()) {

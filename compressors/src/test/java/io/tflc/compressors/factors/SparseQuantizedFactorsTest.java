@@ -43,8 +43,30 @@ class SparseQuantizedFactorsTest {
         assertEquals((long) 800 * 4 + 16 * 4 * 32, f.bits(), "n·s·(0 + log2 16) + k·d·32");
     }
 
+    /**
+     * Unit values with s terms from k rows contain vector quantization with k rows (centres / s, each taken s times)
+     * and residual quantization with s stages of k/s rows, so on random data the fit is never worse than either.
+     */
+    @ParameterizedTest(name = "k={0} s={1}")
+    @CsvSource({"16, 2", "8, 2", "9, 3", "4, 4"})
+    void unitTermsFitAtLeastAsWellAsVectorAndResidualQuantization(int k, int s) {
+        Random random = new Random(10 * k + s);
+        Matrix w = BruteForce.random(random, 300, 4);
+        SparseFactors f = (SparseFactors) new SparseQuantizedFactors(k, 4, s, 0, 32).compress(w, CStep.direct(1));
+        double got = w.squaredDistance(f.decompress());
+        double vq = w.squaredDistance(new VectorQuantization(k, 4).compress(w, CStep.direct(1)).decompress());
+        Matrix left = w;
+        for (int stage = 0; stage < s; stage++) {
+            left = left.minus(new VectorQuantization(k / s, 4).compress(left, CStep.direct(1)).decompress());
+        }
+        double residual = left.squaredNorm();
+        assertTrue(got <= vq * (1 + 1e-9), "factors " + got + " vs vector quantization " + vq);
+        assertTrue(got <= residual * (1 + 1e-9), "factors " + got + " vs residual quantization " + residual);
+        assertEquals((long) 300 * s * io.tflc.compressors.Bits.ceilLog2(k) + (long) k * 4 * 32, f.bits());
+    }
+
     @ParameterizedTest
-    @CsvSource({"16, 4, 2, 2, 4", "32, 8, 3, 3, 3", "8, 8, 1, 1, 2", "4, 2, 4, 4, 8"})
+    @CsvSource({"16, 4, 2, 2, 4", "32, 8, 3, 3, 3", "8, 8, 1, 1, 2", "4, 2, 3, 4, 8"})
     void descentNeverRisesAndEveryThetaIsFeasible(int k, int d, int s, int valueBits, int codebookBits) {
         Random random = new Random(k * 31 + d);
         Matrix w = BruteForce.random(random, 50, 16);
@@ -61,6 +83,7 @@ class SparseQuantizedFactorsTest {
             java.util.Set<Integer> used = new java.util.HashSet<>();
             for (int t = 0; t < s; t++) {
                 double v = f.values()[i * s + t];
+                assertTrue(v != 0 || valueBits >= 2, "with " + valueBits + "-bit values every term is used");
                 if (v != 0) {
                     assertTrue(used.add(f.indices()[i * s + t]), "a term per codebook row at most");
                     assertOnGrid(v, valueBits, f.valueScale());
@@ -85,6 +108,6 @@ class SparseQuantizedFactorsTest {
         }
         double j = v / scale;
         assertEquals(Math.round(j), j, 1e-9, "on the grid");
-        assertTrue(Math.abs(j) <= (1 << (bits - 1)) - 1);
+        assertTrue(Math.abs(Math.round(j)) <= (1 << (bits - 1)) - 1, "within the grid: " + j);
     }
 }

@@ -115,11 +115,14 @@ public final class ThetaStorage {
         Operand<TFloat32> values;
         if (f.valueBits() == 0) {
             float[] ones = new float[terms];
+            boolean allUsed = true;
             for (int i = 0; i < terms; i++) {
                 ones[i] = f.values()[i] == 0 ? 0 : 1;
+                allUsed &= ones[i] == 1;
             }
-            // Unit values: which terms are used is all there is; with one term per vector every term is used.
-            values = f.terms() == 1 ? scope.fill(scope.constant(new int[] {terms}), scope.constant(1f))
+            // Unit values: which terms are used is all there is; the C-step uses every term (a vector may take a
+            // row twice), so nothing beyond the indices is stored unless a Θ from elsewhere leaves terms unused.
+            values = allUsed ? scope.fill(scope.constant(new int[] {terms}), scope.constant(1f))
                     : variable(scope, path, "used", ones, Shape.of(terms));
         } else if (f.valueBits() >= 32) {
             values = variable(scope, path, "values", Precision.toFloats(f.values()), Shape.of(terms));
