@@ -22,17 +22,19 @@ final class AutoFiles {
     private AutoFiles() {
     }
 
-    static void write(Path folder, Path model, SensitivityReport report, double budget, double maxDrop, Goal goal,
-                      List<AutoCommand.Round> rounds, AutoCommand.Round result, boolean met) throws IOException {
+    static void write(Path folder, Path model, SensitivityReport report, double baseline, double budget,
+                      double maxDrop, Goal goal, List<AutoCommand.Round> rounds, AutoCommand.Round result, boolean met)
+            throws IOException {
         ReportWriter.atomically(folder.resolve("auto.json"), (new GsonBuilder().setPrettyPrinting()
-                .serializeSpecialFloatingPointValues().create().toJson(json(model, report, budget, maxDrop, goal,
-                        rounds, result, met)) + "\n").getBytes(StandardCharsets.UTF_8));
-        ReportWriter.atomically(folder.resolve("auto.md"), markdown(model, report, budget, goal, rounds, result, met)
+                .serializeSpecialFloatingPointValues().create().toJson(json(model, report, baseline, budget,
+                        maxDrop, goal, rounds, result, met)) + "\n").getBytes(StandardCharsets.UTF_8));
+        ReportWriter.atomically(folder.resolve("auto.md"), markdown(model, report, baseline, budget, goal, rounds, result, met)
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static JsonObject json(Path model, SensitivityReport report, double budget, double maxDrop, Goal goal,
-                                   List<AutoCommand.Round> rounds, AutoCommand.Round result, boolean met) {
+    private static JsonObject json(Path model, SensitivityReport report, double baseline, double budget,
+                                   double maxDrop, Goal goal, List<AutoCommand.Round> rounds,
+                                   AutoCommand.Round result, boolean met) {
         JsonObject root = new JsonObject();
         root.addProperty("model", model.toString());
         root.addProperty("measure", report.measure());
@@ -42,6 +44,7 @@ final class AutoFiles {
         root.addProperty("recovery", AutoCommand.RECOVERY);
         root.addProperty("validation_examples", report.validationExamples());
         root.addProperty("validation_reference", report.headline(report.reference()));
+        root.addProperty("baseline", baseline);
         root.addProperty("met", met);
         root.addProperty("result_round", result.number());
         JsonArray all = new JsonArray();
@@ -68,17 +71,18 @@ final class AutoFiles {
         return root;
     }
 
-    private static String markdown(Path model, SensitivityReport report, double budget, Goal goal,
+    private static String markdown(Path model, SensitivityReport report, double baseline, double budget, Goal goal,
                                    List<AutoCommand.Round> rounds, AutoCommand.Round result, boolean met) {
         StringBuilder md = new StringBuilder("# tf-lc auto: " + model.getFileName() + "\n\n");
-        md.append(String.format(Locale.ROOT, "Budget: the exported model's validation %s at most %s worse than the "
-                + "reference's (%s on %,d held-out training examples); goal: %s. The knapsack chose from the "
-                + "per-layer sensitivity (sensitivity/sensitivity.md) within %.0f× the budget of summed "
-                + "direct-compression damage; each round after the first made the least robust layer milder. "
-                + "**%s**: round %d is the result (model/, report.md, plan.json).%n%n", report.measure(),
-                AutoCommand.amount(report, budget), AutoCommand.value(report, report.headline(report.reference())),
-                report.validationExamples(), goal.name().toLowerCase(Locale.ROOT), AutoCommand.RECOVERY,
-                met ? "Budget met" : "Budget not met", result.number()));
+        md.append(String.format(Locale.ROOT, "Budget: the exported model's %s on the validation split (%,d "
+                + "held-out training examples, never trained on by LC) at most %s worse than the reference's on the "
+                + "test set (%s; on the validation split, which it may have been trained on, %s); goal: %s. The "
+                + "knapsack chose from the per-layer sensitivity (sensitivity/sensitivity.md) within %.0f× the budget "
+                + "of summed direct-compression damage; each round after the first made the least robust layer "
+                + "milder. **%s**: round %d is the result (model/, report.md, plan.json).%n%n", report.measure(),
+                report.validationExamples(), AutoCommand.amount(report, budget), AutoCommand.value(report, baseline),
+                AutoCommand.value(report, report.headline(report.reference())), goal.name().toLowerCase(Locale.ROOT),
+                AutoCommand.RECOVERY, met ? "Budget met" : "Budget not met", result.number()));
         md.append("| round | choices | predicted DC damage | validation | drop | test (reference) | exported step "
                 + "| ratio (bits) | bytes on disk | ratio (disk) | time |\n");
         md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

@@ -65,21 +65,30 @@ public final class TrainingDataOptions {
 
     /** The training data the one-line compress with the same options trains on. */
     Dataset training(int[] exampleShape) throws IOException {
+        Datasets sets = sets(exampleShape);
+        if (sets.train() == null) {
+            throw new IOException(source() + " holds no train-* IDX files: give --split-train N to take N examples "
+                    + "of its t10k set as the training data, or a folder with train-* files");
+        }
+        return sets.train();
+    }
+
+    /** The test set the one-line compress with the same options reports on, or null when the options name none. */
+    Dataset test(int[] exampleShape) throws IOException {
+        return sets(exampleShape).test();
+    }
+
+    private Datasets sets(int[] exampleShape) throws IOException {
         String source = source();
         float s = scale != null ? scale : DataSources.defaultScale(source);
         DataSpec spec = new DataSpec(label, null, null, null, DataSpec.Preprocess.NONE.withScale(s));
         if (testData == null && splitTrain == 0 && !source.startsWith("idx:")) {
             // Nothing here is a test set: the whole source is training data, of which a part validates.
-            return DataSources.open(source, spec).load(exampleShape);
+            return new Datasets(DataSources.open(source, spec).load(exampleShape), null);
         }
-        Datasets sets = testData == null
+        return testData == null
                 ? DataSources.open(spec, source, null, null, splitTrain, seed, exampleShape)
                 : DataSources.open(spec, null, source, DataSources.withKind(testData), splitTrain, seed, exampleShape);
-        if (sets.train() == null) {
-            throw new IOException(source + " holds no train-* IDX files: give --split-train N to take N examples of "
-                    + "its t10k set as the training data, or a folder with train-* files");
-        }
-        return sets.train();
     }
 
     /** The plan's {@code data} for these options, with a validation split of {@code validationSize} (0: none). */

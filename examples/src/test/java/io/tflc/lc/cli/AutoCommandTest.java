@@ -77,6 +77,11 @@ class AutoCommandTest {
         }
         // What was chosen for the user is in the report: μ derived from the model, the default L-step.
         JsonObject report = JsonParser.parseString(Files.readString(out.resolve("report.json"))).getAsJsonObject();
+        // Rounds are held against the reference on the test set (its figure on the validation split is biased when
+        // it was trained on that data), the same figure the report's reference row shows.
+        assertEquals(report.getAsJsonObject("reference").get("test_error").getAsDouble(),
+                auto.get("baseline").getAsDouble(), 1e-12);
+        assertTrue(auto.get("baseline").getAsDouble() != auto.get("validation_reference").getAsDouble());
         assertTrue(report.getAsJsonObject("schedule").get("derived").getAsBoolean());
         assertEquals("adam", report.getAsJsonObject("l_step").get("optimizer").getAsString());
         assertEquals(0.001, report.getAsJsonObject("l_step").get("lr0").getAsDouble());
