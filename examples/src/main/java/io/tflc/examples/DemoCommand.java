@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train (or reuse) a LeNet300 reference on Fashion-MNIST and compress it with LC, one 1-bit "
                 + "codebook per layer; results in runs/demo-lenet300-k2/.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {

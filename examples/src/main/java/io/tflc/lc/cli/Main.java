@@ -1,20 +1,18 @@
-package io.tflc.examples;
+package io.tflc.lc.cli;
 
+import io.tflc.examples.DemoCommand;
+import io.tflc.examples.TrainReferenceCommand;
 import io.tflc.examples.bench.BenchCommand;
 import io.tflc.examples.experiments.ExperimentsCommand;
-import io.tflc.lc.cli.CompressCommand;
-import io.tflc.lc.cli.EvaluateCommand;
-import io.tflc.lc.cli.InspectCommand;
-import io.tflc.lc.cli.VerifyCommand;
-import io.tflc.lc.cli.PruneIdCommand;
-import io.tflc.lc.cli.AutoCommand;
-import io.tflc.lc.cli.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** Entry point of {@code bin/tf-lc}: the tf-lc command line with the example and benchmark commands. */
+/**
+ * Entry point of {@code bin/tf-lc}: the tf-lc command line, with the examples' commands (demo, reference models,
+ * experiments, benchmarks) beside the library's.
+ */
 @Command(name = "tf-lc", mixinStandardHelpOptions = true, version = "tf-lc 0.1.0-SNAPSHOT",
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
         subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class,
