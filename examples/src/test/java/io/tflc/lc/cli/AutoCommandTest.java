@@ -82,6 +82,12 @@ class AutoCommandTest {
         assertEquals(report.getAsJsonObject("reference").get("test_error").getAsDouble(),
                 auto.get("baseline").getAsDouble(), 1e-12);
         assertTrue(auto.get("baseline").getAsDouble() != auto.get("validation_reference").getAsDouble());
+        // Issue 18: every compress report serves the export beside the original (ratio and its range).
+        JsonObject serving = report.getAsJsonObject("serving");
+        double ratio = report.get("latency_ratio").getAsDouble();
+        assertTrue(ratio > 0 && serving.get("latency_ratio_min").getAsDouble() <= ratio
+                && ratio <= serving.get("latency_ratio_max").getAsDouble(), serving.toString());
+        assertEquals(3, serving.get("repetitions").getAsInt());
         assertTrue(report.getAsJsonObject("schedule").get("derived").getAsBoolean());
         assertEquals("adam", report.getAsJsonObject("l_step").get("optimizer").getAsString());
         assertEquals(0.001, report.getAsJsonObject("l_step").get("lr0").getAsDouble());

@@ -16,6 +16,7 @@ import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
+import io.tflc.lc.verify.ServingLatency;
 import io.tflc.lc.report.TensorBoardListener;
 import io.tflc.lc.sensitivity.ValidationSplit;
 import io.tflc.savedmodels.BatchNormFolding;
@@ -272,7 +273,7 @@ public final class PlanRunner {
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
                 directCompression, SavedModelSize.of(output.resolve("model")));
-        ReportWriter.write(report, output, title, sizes);
+        ReportWriter.write(report, output, title, sizes, servingLatency(plan, output, test, options, listener));
         listener.reportWritten(report, output, title);
         Map<String, Theta> thetas = new LinkedHashMap<>();
         Map<String, List<String>> weights = new LinkedHashMap<>();
@@ -281,6 +282,29 @@ public final class PlanRunner {
             weights.put(tasks.get(t).name(), tasks.get(t).weights());
         }
         return new CompressionResult(report, sizes, thetas, weights, output);
+    }
+
+    /** Examples and repetitions of the serving-latency check after export: a few seconds, not a benchmark. */
+    private static final int LATENCY_EXAMPLES = 2048;
+    private static final int LATENCY_REPETITIONS = 3;
+
+    /**
+     * The exported model's serving latency beside the original's, as {@code bench serving} measures it (alternating
+     * batches, medians, the ratio's range over {@value #LATENCY_REPETITIONS} repetitions on at most
+     * {@value #LATENCY_EXAMPLES} test examples), so that every report says whether the compressed model runs faster;
+     * null, with a notice saying why, when the two cannot be served side by side.
+     */
+    private static ServingLatency servingLatency(Plan plan, Path output, Dataset test, Options options,
+                                                 LcRun.Listener listener) {
+        try {
+            ServingLatency latency = ServingLatency.measure(plan.model().savedModel(), output.resolve("model"),
+                    test.head(Math.min(LATENCY_EXAMPLES, test.size())), 256, LATENCY_REPETITIONS, options.trust());
+            listener.notice("serving " + latency.line());
+            return latency;
+        } catch (IOException | RuntimeException e) {
+            listener.notice("serving latency not measured: " + e.getMessage());
+            return null;
+        }
     }
 
     private static List<ModelExporter.CompressedTask> stored(List<Task> tasks, List<Theta> thetas) {

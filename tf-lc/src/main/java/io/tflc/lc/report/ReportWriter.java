@@ -8,6 +8,7 @@ import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.algorithm.Row;
+import io.tflc.lc.verify.ServingLatency;
 import io.tflc.savedmodels.SavedModelSize;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,11 +37,21 @@ public final class ReportWriter {
     }
 
     public static void write(LcReport report, Path folder, String title, Sizes sizes) throws IOException {
+        write(report, folder, title, sizes, null);
+    }
+
+    /** With the exported model's serving latency beside the original's ({@code latency}: null when not measured). */
+    public static void write(LcReport report, Path folder, String title, Sizes sizes, ServingLatency latency)
+            throws IOException {
         Files.createDirectories(folder);
         atomically(folder.resolve("report.json"),
-                json(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        atomically(folder.resolve("report.md"),
-                markdown(report, title, sizes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                json(report, title, sizes, latency).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String md = markdown(report, title, sizes);
+        if (latency != null) {
+            md += String.format(Locale.ROOT, "%nServing (original and compressed SavedModels side by side): %s.%n",
+                    latency.line());
+        }
+        atomically(folder.resolve("report.md"), md.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -80,6 +91,10 @@ public final class ReportWriter {
     }
 
     static String json(LcReport report, String title, Sizes sizes) {
+        return json(report, title, sizes, null);
+    }
+
+    static String json(LcReport report, String title, Sizes sizes, ServingLatency latency) {
         JsonObject root = new JsonObject();
         root.addProperty("title", title);
         root.add("reference", GSON.toJsonTree(report.reference()));
@@ -122,6 +137,18 @@ public final class ReportWriter {
             size.addProperty("bits", report.exported().bits());
             size.addProperty("ratio_bits", report.exported().compressionRatio());
             root.add("size", size);
+        }
+        if (latency != null) {
+            JsonObject serving = new JsonObject();
+            serving.addProperty("batch_size", latency.batchSize());
+            serving.addProperty("original_ms_per_batch", latency.originalMillis());
+            serving.addProperty("compressed_ms_per_batch", latency.compressedMillis());
+            serving.addProperty("latency_ratio", latency.ratio());
+            serving.addProperty("latency_ratio_min", latency.minRatio());
+            serving.addProperty("latency_ratio_max", latency.maxRatio());
+            serving.addProperty("repetitions", latency.ratios().length);
+            root.add("serving", serving);
+            root.addProperty("latency_ratio", latency.ratio());
         }
         return GSON.toJson(root) + "\n";
     }
