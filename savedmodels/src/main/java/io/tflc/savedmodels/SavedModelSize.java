@@ -37,7 +37,9 @@ public record SavedModelSize(long total, long variables, long graph, long gzippe
     }
 
     private static List<Path> files(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
+        // From the folder's real path: a model folder that is a symbolic link (runs/reference → elsewhere) would
+        // otherwise be walked as the link alone and measure 0 bytes.
+        try (Stream<Path> walk = Files.walk(dir.toRealPath())) {
             return walk.filter(Files::isRegularFile).sorted().toList();
         }
     }
