@@ -237,8 +237,9 @@ public final class PlanRunner {
         int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
                 Math.min(p.images(), train.size()));
         StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
-        int align = io.tflc.lc.prune.Alignment.machine().alignment();
-        listener.notice("pruning alignment: " + align + " units (measured on this machine)");
+        int align = p.align() > 0 ? p.align() : io.tflc.lc.prune.Alignment.machine().alignment();
+        listener.notice("pruning alignment: " + align + " units (" + (p.align() > 0 ? "the plan's prune.align"
+                : "measured on this machine; prune.align sets it") + ")");
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);

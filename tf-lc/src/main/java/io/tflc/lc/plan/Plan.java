@@ -70,9 +70,13 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
     /**
      * Structured pruning before LC (null: none): {@code method} id or magnitude, {@code keep} a share of units per
      * layer or {@code flopsTarget} a share of FLOPs (one of the two is NaN), on {@code images} unlabeled training
-     * images.
+     * images, unit counts in multiples of {@code align} (0: the alignment measured on the running machine).
      */
-    public record Prune(String method, double keep, double flopsTarget, int images) {
+    public record Prune(String method, double keep, double flopsTarget, int images, int align) {
+        /** With the measured alignment. */
+        public Prune(String method, double keep, double flopsTarget, int images) {
+            this(method, keep, flopsTarget, images, 0);
+        }
     }
 
     /**

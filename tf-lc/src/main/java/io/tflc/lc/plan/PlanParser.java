@@ -205,8 +205,13 @@ public final class PlanParser {
                 throw new PlanException("prune needs exactly one of keep (share of units) and flops_target (share of "
                         + "FLOPs)");
             }
+            int align = p.integer("align", 0);
+            if (align < 0) {
+                throw new PlanException("prune.align is " + align + "; it is the multiple unit counts are kept in (1: "
+                        + "any count), or leave it out for the alignment measured on this machine");
+            }
             prune = new Plan.Prune(method, keep ? p.number("keep") : Double.NaN,
-                    flops ? p.number("flops_target") : Double.NaN, p.integer("pruning_images", 2000));
+                    flops ? p.number("flops_target") : Double.NaN, p.integer("pruning_images", 2000), align);
             p.finish();
         }
 

@@ -99,6 +99,16 @@ class PlanParserTest {
     }
 
     @Test
+    void pruningTakesAnAlignmentOrMeasuresOne() {
+        String withPrune = PLAN.replace("\"seed\": 3,", "\"prune\": {\"flops_target\": 0.5, \"align\": 8}, \"seed\": 3,");
+        assertEquals(new Plan.Prune("id", Double.NaN, 0.5, 2000, 8), parse(withPrune).prune());
+        assertEquals(0, parse(withPrune.replace(", \"align\": 8", "")).prune().align(), "0: measured");
+        PlanException e = assertThrows(PlanException.class, () -> parse(withPrune.replace("\"align\": 8",
+                "\"align\": -2")));
+        assertTrue(e.getMessage().contains("prune.align"), e.getMessage());
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheKeysThatExist() {
         PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"lr0\"", "\"lr\"")));
         assertTrue(e.getMessage().contains("l_step.lr") && e.getMessage().contains("lr0"), e.getMessage());
