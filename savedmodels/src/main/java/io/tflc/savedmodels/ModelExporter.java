@@ -71,7 +71,7 @@ public final class ModelExporter {
             write(model, tasks, scratch.resolve("model"), false);
             return SavedModelSize.of(scratch.resolve("model"));
         } finally {
-            SavedModelWriter.deleteRecursively(scratch);
+            Folders.deleteRecursively(scratch);
         }
     }
 

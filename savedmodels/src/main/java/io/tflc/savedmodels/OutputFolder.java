@@ -118,7 +118,7 @@ public final class OutputFolder implements AutoCloseable {
                 throw new IllegalArgumentException(name + " is not a run's file in " + path);
             }
             if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
-                SavedModelWriter.deleteRecursively(entry);
+                Folders.deleteRecursively(entry);
             }
         }
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -122,7 +121,7 @@ public final class SavedModelWriter {
             }
         } finally {
             if (Files.exists(staging)) {
-                deleteRecursively(staging);
+                Folders.deleteRecursively(staging);
             }
         }
     }
@@ -162,7 +161,7 @@ public final class SavedModelWriter {
         Files.deleteIfExists(target.resolve("saved_model.pb"));
         try (Stream<Path> old = Files.list(target)) {
             for (Path p : old.filter(p -> !p.getFileName().toString().equals(OutputFolder.MARKER)).toList()) {
-                deleteRecursively(p);
+                Folders.deleteRecursively(p);
             }
         }
         try (Stream<Path> staged = Files.list(staging)) {
@@ -255,13 +254,5 @@ public final class SavedModelWriter {
         }
         return TensorInfo.newBuilder().setName(output.op().name() + ":" + output.index())
                 .setDtype(output.dataType()).setTensorShape(shape).build();
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tflc.examples.bench;
 
+import io.tflc.savedmodels.Folders;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Idx;
 import io.tflc.lc.cli.ProgressBars;
@@ -8,11 +9,9 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import com.google.protobuf.ByteString;
 import org.tensorflow.proto.BytesList;
@@ -102,7 +101,7 @@ final class JitteredTfRecordSet {
                     + IMAGES + " expected");
         }
         Path partial = root.resolve("." + name + ".partial");
-        deleteFolder(partial);
+        Folders.deleteRecursively(partial);
         Files.createDirectories(partial);
         long start = System.nanoTime();
         try (ProgressBar bar = progressBar("writing " + name, bytes)) {
@@ -187,14 +186,4 @@ final class JitteredTfRecordSet {
     }
 
     /** Deletes a half-written set left by an interrupted run (only this class's own hidden folder). */
-    private static void deleteFolder(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

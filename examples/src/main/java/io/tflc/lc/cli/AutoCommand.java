@@ -1,5 +1,6 @@
 package io.tflc.lc.cli;
 
+import io.tflc.savedmodels.Folders;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -24,15 +25,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -212,7 +209,8 @@ public final class AutoCommand implements Callable<Integer> {
         Plan plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
         long start = System.nanoTime();
         Files.createDirectories(roundFolder.getParent());
-        RunSummary summary = PlanRunner.run(plan, fingerprint(json), model.getFileName() + " auto round " + number,
+        String fingerprint = PlanParser.fingerprint(json.toString().getBytes(StandardCharsets.UTF_8));
+        RunSummary summary = PlanRunner.run(plan, fingerprint, model.getFileName() + " auto round " + number,
                 new PlanRunner.Options(resume, false, trust.trust()), new ProgressListener(System.out)).summary();
         ReportWriter.atomically(roundFolder.resolve("plan.json"), (new GsonBuilder().setPrettyPrinting().create()
                 .toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -291,43 +289,10 @@ public final class AutoCommand implements Callable<Integer> {
                 continue;
             }
             Path temporary = folder.resolve("." + name + ".tmp");
-            deleteTree(temporary);
-            copyTree(from, temporary);
-            deleteTree(folder.resolve(name));
+            Folders.deleteRecursively(temporary);
+            Folders.copyRecursively(from, temporary, OutputFolder.MARKER);
+            Folders.deleteRecursively(folder.resolve(name));
             Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else if (!f.getFileName().toString().equals(OutputFolder.MARKER)) {
-                    Files.copy(f, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
-    }
-
-    private static String fingerprint(JsonObject plan) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(plan.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

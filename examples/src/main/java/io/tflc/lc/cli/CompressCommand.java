@@ -11,7 +11,6 @@ import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskShorthand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -158,8 +157,7 @@ public final class CompressCommand implements Callable<Integer> {
         } else {
             JsonObject json = what.oneLine.plan();
             plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
-            fingerprint = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(json.toString().getBytes(StandardCharsets.UTF_8)));
+            fingerprint = PlanParser.fingerprint(json.toString().getBytes(StandardCharsets.UTF_8));
             title = what.oneLine.model.getFileName() + " " + String.join(" ", what.oneLine.tasks);
             System.out.println(title + " → " + plan.output());
         }

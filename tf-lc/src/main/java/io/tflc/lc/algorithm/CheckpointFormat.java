@@ -1,5 +1,6 @@
 package io.tflc.lc.algorithm;
 
+import io.tflc.savedmodels.Folders;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -19,11 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The checkpoint folder, format version {@value #VERSION}:
@@ -108,13 +107,13 @@ final class CheckpointFormat {
                 Files.deleteIfExists(tmp);
             }
             if (!committed) {
-                deleteTree(arrays);
+                Folders.deleteRecursively(arrays);
             }
         }
         try (DirectoryStream<Path> old = Files.newDirectoryStream(folder, TENSORS_PREFIX + "*")) {
             for (Path p : old) {
                 if (!p.equals(arrays)) {
-                    deleteTree(p);
+                    Folders.deleteRecursively(p);
                 }
             }
         }
@@ -291,14 +290,4 @@ final class CheckpointFormat {
                 + detail + "; " + START_OVER, cause);
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

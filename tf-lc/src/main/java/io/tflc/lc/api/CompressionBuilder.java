@@ -15,9 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -410,20 +407,12 @@ public final class CompressionBuilder {
         JsonObject json = json();
         Plan plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
         String text = new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n";
-        CompressionResult result = PlanRunner.run(plan, fingerprint(text),
+        String fingerprint = PlanParser.fingerprint(text.getBytes(StandardCharsets.UTF_8));
+        CompressionResult result = PlanRunner.run(plan, fingerprint,
                 title != null ? title : String.valueOf(savedModel.getFileName()),
                 new PlanRunner.Options(resume, force, trust, checkpoints), listener);
         // The plan beside its results: `tf-lc compress --plan plan.json` reruns it.
         ReportWriter.atomically(plan.output().resolve("plan.json"), text.getBytes(StandardCharsets.UTF_8));
         return result;
-    }
-
-    private static String fingerprint(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -45,9 +45,13 @@ public final class PlanParser {
 
     /** A digest of the plan file's content: what a checkpoint must match to be resumed. */
     public static String fingerprint(Path file) throws IOException {
+        return fingerprint(Files.readAllBytes(file));
+    }
+
+    /** A digest of a plan's text (a file's bytes, or the JSON a command line or the API made): SHA-256 in hex. */
+    public static String fingerprint(byte[] plan) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return java.util.HexFormat.of().formatHex(digest);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(plan));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

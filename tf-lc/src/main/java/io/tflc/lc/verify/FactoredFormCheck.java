@@ -1,5 +1,6 @@
 package io.tflc.lc.verify;
 
+import io.tflc.savedmodels.Folders;
 import io.tflc.lc.data.Dataset;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
@@ -8,10 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Whether each factored layer of an export pays in latency: fewer FLOPs do not always mean less time (two
@@ -55,20 +54,10 @@ public final class FactoredFormCheck {
                         + "lower rank)"
                         : "factored form of " + task.weights() + ": latency ratio factored/dense " + ratio);
             } finally {
-                delete(denseModel);
+                Folders.deleteRecursively(denseModel);
             }
         }
         return lines;
     }
 
-    private static void delete(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
