@@ -283,10 +283,12 @@ public final class SavedModelReader {
     }
 
     /**
-     * The signature key of the output to train: {@code name}; else the only output, or the only float one (a TF1
-     * classifier serves int64 {@code classes} next to float {@code probabilities}).
+     * The signature key of the output to train (and to compare when verifying): {@code name}; else the only output,
+     * or the only float one (a TF1 classifier serves int64 {@code classes} next to float {@code probabilities}).
+     *
+     * @throws IllegalArgumentException when that is ambiguous or {@code name} is not an output
      */
-    private static String pickOutput(Map<String, TensorInfo> outputs, String name, Path dir) {
+    public static String pickOutput(Map<String, TensorInfo> outputs, String name, Path dir) {
         if (name == null && outputs.size() > 1) {
             List<String> floats = outputs.entrySet().stream()
                     .filter(e -> e.getValue().getDtype() == org.tensorflow.proto.DataType.DT_FLOAT)

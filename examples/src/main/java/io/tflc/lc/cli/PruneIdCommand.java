@@ -2,7 +2,6 @@ package io.tflc.lc.cli;
 
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
-import io.tflc.lc.evaluation.Predictions;
 import io.tflc.lc.prune.Alignment;
 import io.tflc.lc.prune.LatencyTable;
 import io.tflc.lc.prune.PruneReport;
@@ -134,8 +133,7 @@ public final class PruneIdCommand implements Callable<Integer> {
                         SavedModelSize.of(model).total(), SavedModelSize.of(out).total());
                 System.out.print(report.table());
                 if (latencyRepetitions > 0) {
-                    // Timing uses one batch; 2,048 examples keep each repetition's accuracy pass short.
-                    System.out.println(ServingLatency.measure(model, out, test.head(Math.min(2048, test.size())), 256,
+                    System.out.println(ServingLatency.measure(model, out, test, 256,
                             latencyRepetitions, trust.trust()).line());
                 }
                 System.out.println("pruned model: " + out);

@@ -70,6 +70,13 @@ class Tf1CompressionTest {
         assertTrue(report.finalRow().testError() < report.directCompression().testError(), run.all());
         assertEquals(report.exported().testError(), servedError(out.resolve("model"), scaledTest()), 1e-9,
                 "served error; the run:\n" + run.all());
+        // verify feeds the same padded batches: its accuracies are the report's (the last batch, 24 real rows of 32,
+        // was read with the rows of 24 and the outputs of 32), and its latency is measured.
+        io.tflc.lc.verify.Verification verified = io.tflc.lc.verify.Verifier.compare(model, out.resolve("model"),
+                scaledTest(), 256, io.tflc.savedmodels.safety.ModelTrust.CHECK_OPS);
+        assertEquals(1 - report.reference().testError(), verified.originalAccuracy(), 1e-9);
+        assertEquals(1 - report.exported().testError(), verified.compressedAccuracy(), 1e-9);
+        assertTrue(verified.originalMillisPerBatch() > 0 && verified.compressedMillisPerBatch() > 0);
 
         CliRun pruned = CliRun.of(new PruneIdCommand(), "--model", model.toString(), "--data", FASHION_TEST,
                 "--split-train", Integer.toString(SPLIT), "--keep", "0.5", "--out", dir.resolve("pruned").toString());

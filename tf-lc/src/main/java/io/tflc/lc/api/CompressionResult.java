@@ -4,14 +4,14 @@ import io.tflc.compressors.Theta;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.report.ReportWriter;
 import io.tflc.lc.report.RunSummary;
+import io.tflc.savedmodels.Folders;
+import io.tflc.savedmodels.OutputFolder;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * What an LC run produced: its report (one row per stage: reference, direct compression, each LC step), the bytes on
@@ -69,15 +69,7 @@ public record CompressionResult(LcReport report, ReportWriter.Sizes sizes, Map<S
             throw new FileAlreadyExistsException(target.toString(), null, "the compressed model is copied only into "
                     + "a folder that does not exist yet; choose another target or remove it");
         }
-        Path source = model();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(source)) {
-            files = new ArrayList<>(walk.toList());
-        }
-        // Parents come before their children in a walk, so each folder exists before what it holds is copied.
-        for (Path file : files) {
-            Files.copy(file, target.resolve(source.relativize(file).toString()));
-        }
+        Folders.copyRecursively(model(), target, OutputFolder.MARKER);
         return target;
     }
 }

@@ -268,8 +268,7 @@ public final class PlanRunner {
         run.applyBestWeights();
         ModelExporter.write(model, stored(tasks, run.best().thetas()), output.resolve("model"), true);
         listener.notice("exported: " + report.exportedText());
-        io.tflc.lc.verify.FactoredFormCheck.check(model, stored(tasks, run.best().thetas()), output.resolve("model"),
-                test, output).forEach(listener::notice);
+        factoredFormCheck(model, stored(tasks, run.best().thetas()), output, test, options, listener);
         // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
@@ -285,21 +284,34 @@ public final class PlanRunner {
         return new CompressionResult(report, sizes, thetas, weights, output);
     }
 
-    /** Examples and repetitions of the serving-latency check after export: a few seconds, not a benchmark. */
-    private static final int LATENCY_EXAMPLES = 2048;
+    /** Repetitions of the serving-latency check after export (one batch each): a few seconds, not a benchmark. */
     private static final int LATENCY_REPETITIONS = 3;
 
     /**
      * The exported model's serving latency beside the original's, as {@code bench serving} measures it (alternating
-     * batches, medians, the ratio's range over {@value #LATENCY_REPETITIONS} repetitions on at most
-     * {@value #LATENCY_EXAMPLES} test examples), so that every report says whether the compressed model runs faster;
+     * batches, medians, the ratio's range over {@value #LATENCY_REPETITIONS} repetitions on the first
+     * batch of test examples), so that every report says whether the compressed model runs faster;
      * null, with a notice saying why, when the two cannot be served side by side.
      */
+    /**
+     * Serves each factored task beside its dense form and says which is faster; a check that cannot run is said
+     * and skipped, never the end of a finished run.
+     */
+    private static void factoredFormCheck(TrainableModel model, List<ModelExporter.CompressedTask> stored,
+                                          Path output, Dataset test, Options options, LcRun.Listener listener) {
+        try {
+            io.tflc.lc.verify.FactoredFormCheck.check(model, stored, output.resolve("model"), test, output,
+                    options.trust()).forEach(listener::notice);
+        } catch (IOException | RuntimeException e) {
+            listener.notice("factored-form check skipped: " + e.getMessage());
+        }
+    }
+
     private static ServingLatency servingLatency(Plan plan, Path output, Dataset test, Options options,
                                                  LcRun.Listener listener) {
         try {
             ServingLatency latency = ServingLatency.measure(plan.model().savedModel(), output.resolve("model"),
-                    test.head(Math.min(LATENCY_EXAMPLES, test.size())), 256, LATENCY_REPETITIONS, options.trust());
+                    test, 256, LATENCY_REPETITIONS, options.trust());
             listener.notice("serving " + latency.line());
             return latency;
         } catch (IOException | RuntimeException e) {

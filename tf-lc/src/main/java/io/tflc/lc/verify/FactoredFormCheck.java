@@ -31,7 +31,7 @@ public final class FactoredFormCheck {
      * deleted.
      */
     public static List<String> check(TrainableModel model, List<ModelExporter.CompressedTask> tasks, Path exported,
-                                     Dataset data, Path scratch) throws IOException {
+                                     Dataset data, Path scratch, ModelTrust trust) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             ModelExporter.CompressedTask task = tasks.get(t);
@@ -44,8 +44,7 @@ public final class FactoredFormCheck {
             Path denseModel = scratch.resolve("dense-form-" + t);
             try {
                 ModelExporter.write(model, dense, denseModel, true);
-                ServingLatency latency = ServingLatency.measure(denseModel, exported, data, 256, REPETITIONS,
-                        ModelTrust.CHECK_OPS);
+                ServingLatency latency = ServingLatency.measure(denseModel, exported, data, 256, REPETITIONS, trust);
                 String ratio = String.format(Locale.ROOT, "%.3f (%.3f–%.3f, %d repetitions)", latency.ratio(),
                         latency.minRatio(), latency.maxRatio(), REPETITIONS);
                 lines.add(latency.minRatio() > 1

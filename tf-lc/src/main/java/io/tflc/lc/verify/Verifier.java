@@ -6,6 +6,7 @@ import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.Regression;
 import io.tflc.lc.objective.SigmoidCrossEntropy;
+import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.savedmodels.safety.OpScan;
@@ -87,10 +88,9 @@ public final class Verifier {
         OpScan.require(compressed, trust);
         try (SavedModelBundle a = load(original, threads);
              SavedModelBundle b = load(compressed, threads);
-             Minibatches batches = fixedBatch(a) > 0 ? Minibatches.exactly(data, fixedBatch(a))
-                     : new Minibatches(data, batchSize)) {
-            Served first = new Served(a.function("serving_default"));
-            Served second = new Served(b.function("serving_default"));
+             Minibatches batches = batchesFor(a, data, batchSize)) {
+            Served first = new Served(a, original);
+            Served second = new Served(b, compressed);
             long[] counts = new long[3]; // original right, compressed right, same prediction
             double[] absolute = new double[2]; // regression: summed |output − target| of each
             long[] values = {0};
@@ -109,8 +109,10 @@ public final class Verifier {
                     values[0] += real;
                     return;
                 }
-                int[] pc = classes(p, batch.size(), kind);
-                int[] qc = classes(q, batch.size(), kind);
+                // The outputs have a row per fed example: a padded batch feeds more rows than it holds.
+                int fed = Math.toIntExact(batch.features().shape().size(0));
+                int[] pc = classes(p, fed, kind);
+                int[] qc = classes(q, fed, kind);
                 for (int i = 0; i < batch.size(); i++) {
                     counts[0] += pc[i] == (int) targets[i] ? 1 : 0;
                     counts[1] += qc[i] == (int) targets[i] ? 1 : 0;
@@ -120,7 +122,8 @@ public final class Verifier {
             double[][] millis = new double[2][LATENCY_ROUNDS];
             int[] round = {0};
             batches.forEachInOrder(batch -> {
-                if (round[0] == 0 && batch.size() == batches.batchSize()) {
+                // A whole batch as fed (a padded one is whole too: a data set smaller than a fixed batch is timed).
+                if (round[0] == 0 && batch.features().shape().size(0) == batches.batchSize()) {
                     // Warm-up, then alternate the two models so that machine noise hits both alike.
                     for (int r = 0; r < 5; r++) {
                         first.outputs(batch.features());
@@ -153,6 +156,12 @@ public final class Verifier {
     }
 
     /** Each row's class: argmax, or probability above one half for a one-unit sigmoid output. */
+    /** Batches of the graph's fixed size, padded, when its signature takes only one size; else of {@code batchSize}. */
+    private static Minibatches batchesFor(SavedModelBundle model, Dataset data, int batchSize) {
+        int fixed = fixedBatch(model);
+        return fixed > 0 ? Minibatches.exactly(data, fixed) : new Minibatches(data, batchSize);
+    }
+
     private static int[] classes(float[] outputs, int rows, Kind kind) {
         int width = outputs.length / rows;
         int[] c = new int[rows];
@@ -176,16 +185,20 @@ public final class Verifier {
         return sorted[sorted.length / 2];
     }
 
-    /** One model's serving function with its only input and output. */
+    /**
+     * One model's serving function with its only input and the output compress trains (the only one, or the only
+     * float one: {@link SavedModelReader#pickOutput}).
+     */
     private static final class Served {
         private final SessionFunction function;
         private final String input;
         private final String output;
 
-        Served(SessionFunction function) {
-            this.function = function;
+        Served(SavedModelBundle bundle, Path dir) {
+            this.function = bundle.function("serving_default");
             this.input = function.signature().inputNames().iterator().next();
-            this.output = function.signature().outputNames().iterator().next();
+            this.output = SavedModelReader.pickOutput(bundle.metaGraphDef().getSignatureDefOrThrow("serving_default")
+                    .getOutputsMap(), null, dir);
         }
 
         float[] outputs(TFloat32 features) {

@@ -9,6 +9,7 @@ import io.tflc.compressors.Precision;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.views.AsIs;
 import io.tflc.lc.data.Dataset;
+import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
@@ -42,7 +43,7 @@ class FactoredFormCheckTest {
                 x[i] = random.nextFloat();
             }
             List<String> lines = FactoredFormCheck.check(model, tasks, exported, Dataset.ofClasses(x, new int[256],
-                    new int[] {64}), dir);
+                    new int[] {64}), dir, ModelTrust.CHECK_OPS);
             System.out.println(lines);
             assertEquals(1, lines.size(), lines.toString());
             assertTrue(lines.get(0).matches("(warning: the )?[fF]actored form of \\[dense/kernel].*latency ratio "
