@@ -98,6 +98,11 @@ final class CheckpointFormat {
                 throw new IOException("could not write the manifest (" + tmp + "): " + e.getMessage(), e);
             }
             Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // The rename reaches the disk before the arrays the old manifest named are deleted below: after a power
+            // loss the manifest found is the new one, or the old one with its arrays still there.
+            try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
             committed = true;
         } catch (IOException e) {
             throw new IOException("writing the checkpoint of LC step " + c.completedSteps() + " in " + folder
@@ -110,10 +115,16 @@ final class CheckpointFormat {
                 Folders.deleteRecursively(arrays);
             }
         }
+        // The new checkpoint stands; arrays of older ones that cannot be deleted now are tried again next time.
         try (DirectoryStream<Path> old = Files.newDirectoryStream(folder, TENSORS_PREFIX + "*")) {
             for (Path p : old) {
                 if (!p.equals(arrays)) {
-                    Folders.deleteRecursively(p);
+                    try {
+                        Folders.deleteRecursively(p);
+                    } catch (IOException e) {
+                        org.slf4j.LoggerFactory.getLogger(CheckpointFormat.class).warn(
+                                "could not delete an earlier checkpoint's arrays {}: {}", p, e.getMessage());
+                    }
                 }
             }
         }
@@ -135,11 +146,15 @@ final class CheckpointFormat {
         } catch (RuntimeException e) {
             throw damaged(folder, manifest + " is not a JSON object (" + e.getMessage() + ")", e);
         }
-        if (!json.has("format") || !FORMAT.equals(json.get("format").getAsString()) || !json.has("version")) {
-            throw damaged(folder, manifest + " does not start as a tf-lc checkpoint manifest (format, version)",
-                    null);
+        int version;
+        try {
+            if (!FORMAT.equals(json.get("format").getAsString())) {
+                throw new IllegalStateException("format is " + json.get("format"));
+            }
+            version = json.get("version").getAsInt();
+        } catch (RuntimeException e) {
+            throw damaged(folder, manifest + " does not start as a tf-lc checkpoint manifest (format, version)", e);
         }
-        int version = json.get("version").getAsInt();
         if (version > VERSION) {
             throw new IOException("the checkpoint in " + folder + " has format version " + version + ", written by a "
                     + "later tf-lc; this tf-lc reads versions up to " + VERSION + ": resume it with a tf-lc that "

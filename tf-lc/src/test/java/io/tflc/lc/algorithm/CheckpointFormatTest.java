@@ -130,6 +130,17 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void aManifestWithAGarbledVersionIsRefusedAsDamaged(@TempDir Path dir) throws IOException {
+        checkpoint(2, new int[] {1}).write(dir);
+        JsonObject manifest = manifest(dir);
+        manifest.addProperty("version", "x");
+        Files.writeString(dir.resolve(Checkpoint.MANIFEST), manifest.toString());
+
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> Checkpoint.read(dir));
+        assertTrue(e.getMessage().contains("--force"), e.getMessage());
+    }
+
+    @Test
     void aTruncatedManifestIsRefusedAsDamaged(@TempDir Path dir) throws IOException {
         checkpoint(2, new int[] {1}).write(dir);
         Path manifest = dir.resolve(Checkpoint.MANIFEST);
