@@ -73,7 +73,8 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
         int n = x.size() / dimension;
         Matrix w = x.reshape(n, dimension);
         if (step.previous().orElse(null) instanceof SparseFactors p && p.codebook().rows() == k
-                && p.dimension() == dimension && p.terms() == terms) {
+                && p.dimension() == dimension && p.terms() == terms && p.valueBits() == valueBits
+                && p.codebookBits() == codebookBits) {
             return descend(x, w, new Start(dense(p, n), p.codebook().toArray(),
                     valueBits == 0 ? null : new Grid(p.valueBits(), p.valueScale()),
                     new Grid(p.codebookBits(), p.codebookScale())));
@@ -142,6 +143,8 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
         }
         // The exact (or beam) choice of terms for the start's C; a vector keeps the start's terms if they fit better.
         z = rowwiseBest(points, c, z, new TermSearch(c, k, dimension, terms, valueGrid).choose(points, n));
+        // The codebook the terms were last searched for: a search for the same C would find the same terms again.
+        double[] searched = c;
         List<Double> objectives = new ArrayList<>();
         double objective = FewTerms.error(points, z, n, k, c, dimension);
         objectives.add(objective);
@@ -168,8 +171,11 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             } else {
                 projectRows(z2, n, valueGrid);
             }
-            z2 = rowwiseBest(points, c, rowwiseBest(points, c, z, z2),
-                    new TermSearch(c, k, dimension, terms, valueGrid).choose(points, n));
+            z2 = rowwiseBest(points, c, z, z2);
+            if (c != searched) {
+                z2 = rowwiseBest(points, c, z2, new TermSearch(c, k, dimension, terms, valueGrid).choose(points, n));
+                searched = c;
+            }
             // C-step: gradient −2Zᵀ(W − ZC), step 1/L with L = 2‖ZᵀZ‖; or least squares on the grid; or stay.
             Matrix gram = Matrix.of(k, k, FewTerms.gram(z2, n, k));
             Matrix zw = Matrix.of(k, dimension, FewTerms.transposeTimes(z2, n, k, points, dimension));
