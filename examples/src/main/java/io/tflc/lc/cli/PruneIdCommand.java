@@ -143,15 +143,8 @@ public final class PruneIdCommand implements Callable<Integer> {
 
     /** --align, or this machine's measured alignment (printed with how it was chosen). */
     private int alignment() {
-        if (align != null) {
-            if (align < 1) {
-                throw new IllegalArgumentException("--align is " + align + "; it must be at least 1 (1: any count)");
-            }
-            System.out.println("alignment: " + align + " (--align)");
-            return align;
-        }
-        Alignment.Measurement m = Alignment.machine();
-        System.out.println("alignment: " + m.alignment() + " (measured on this machine; --align N to override)");
-        return m.alignment();
+        Alignment.Chosen chosen = Alignment.resolve(align == null ? 0 : align, "--align");
+        System.out.println(chosen.line());
+        return chosen.alignment();
     }
 }

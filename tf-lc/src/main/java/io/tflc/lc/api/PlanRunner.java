@@ -237,9 +237,9 @@ public final class PlanRunner {
         int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
                 Math.min(p.images(), train.size()));
         StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
-        int align = p.align() > 0 ? p.align() : io.tflc.lc.prune.Alignment.machine().alignment();
-        listener.notice("pruning alignment: " + align + " units (" + (p.align() > 0 ? "the plan's prune.align"
-                : "measured on this machine; prune.align sets it") + ")");
+        io.tflc.lc.prune.Alignment.Chosen chosen = io.tflc.lc.prune.Alignment.resolve(p.align(), "prune.align");
+        listener.notice("pruning " + chosen.line());
+        int align = chosen.alignment();
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
         TrainableModel pruned = pruner.prune(kept, p.method().equals("id") ? StructuredPruner.Method.ID
                 : StructuredPruner.Method.MAGNITUDE);

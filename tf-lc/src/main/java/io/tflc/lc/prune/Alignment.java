@@ -49,6 +49,29 @@ public final class Alignment {
         }
     }
 
+    /**
+     * The alignment a pruning run uses: {@code requested} when it is given (&gt; 0), else {@link #machine()}'s; with
+     * a line saying which and how to change it ({@code option} names the setting, e.g. {@code --align}).
+     *
+     * @throws IllegalArgumentException when {@code requested} is negative
+     */
+    public static Chosen resolve(int requested, String option) {
+        if (requested < 0) {
+            throw new IllegalArgumentException(option + " is " + requested + "; it is the multiple unit counts are "
+                    + "kept in (1: any count), or leave it out for the alignment measured on this machine");
+        }
+        if (requested > 0) {
+            return new Chosen(requested, "alignment: " + requested + " (" + option + ")");
+        }
+        int measured = machine().alignment();
+        return new Chosen(measured, "alignment: " + measured + " (measured on this machine; " + option
+                + " N to override)");
+    }
+
+    /** An alignment and the line that says where it came from. */
+    public record Chosen(int alignment, String line) {
+    }
+
     /** This machine's alignment, measured on first use and kept for the rest of the run. */
     public static Measurement machine() {
         Measurement m = cached;
