@@ -1,7 +1,7 @@
 package io.tflc.examples.bench;
 
 import io.tflc.lc.data.Datasets;
-import io.tflc.lc.verify.Verification;
+import io.tflc.lc.verify.ServingLatency;
 import io.tflc.lc.verify.Verifier;
 import io.tflc.savedmodels.safety.ModelTrust;
 import java.nio.file.Path;
@@ -40,20 +40,13 @@ final class ServingBenchmark {
         Path compressed = Path.of(folders.get(1));
         Datasets data = Datasets.loadMnistLayout(Datasets.FASHION_MNIST, 1f / 255, Verifier.exampleShape(original,
                 ModelTrust.CHECK_OPS));
-        Sample ratios = new Sample(REPETITIONS);
-        Sample originalMs = new Sample(REPETITIONS);
-        Sample compressedMs = new Sample(REPETITIONS);
-        for (int r = 0; r < REPETITIONS; r++) {
-            Verification v = Verifier.compare(original, compressed, data.test().head(2048), 256,
-                    ModelTrust.CHECK_OPS, Verifier.Kind.CLASSES, threads);
-            originalMs.add(v.originalMillisPerBatch());
-            compressedMs.add(v.compressedMillisPerBatch());
-            ratios.add(v.compressedMillisPerBatch() / v.originalMillisPerBatch());
-        }
-        System.out.printf(Locale.ROOT, "per-batch latency (256 images, %s), medians of %d repetitions (min–max):%n"
-                        + "  original   %s ms%n  compressed %s ms%n  ratio compressed/original %s%n",
+        ServingLatency latency = ServingLatency.measure(original, compressed, data.test(), 256, REPETITIONS,
+                ModelTrust.CHECK_OPS, threads);
+        System.out.printf(Locale.ROOT, "per-batch latency (256 images, %s), medians of %d repetitions:%n"
+                        + "  original   %.3f ms%n  compressed %.3f ms%n  ratio compressed/original %.3f (%.3f–%.3f)%n",
                 threads == 0 ? "all cores" : threads + (threads == 1 ? " thread" : " threads"), REPETITIONS,
-                originalMs.format("%.3f"), compressedMs.format("%.3f"), ratios.format("%.3f"));
+                latency.originalMillis(), latency.compressedMillis(), latency.ratio(), latency.minRatio(),
+                latency.maxRatio());
         return 0;
     }
 }

@@ -20,6 +20,15 @@ public record ServingLatency(double originalMillis, double compressedMillis, dou
     /** Measures {@code repetitions} times on the first batch of {@code batchSize} examples of {@code data}. */
     public static ServingLatency measure(Path original, Path compressed, Dataset data, int batchSize, int repetitions,
                                          ModelTrust trust) throws IOException {
+        return measure(original, compressed, data, batchSize, repetitions, trust, 0);
+    }
+
+    /**
+     * {@link #measure(Path, Path, Dataset, int, int, ModelTrust)} with both sessions limited to {@code threads}
+     * threads (0: all cores), as {@link Verifier#compare(Path, Path, Dataset, int, ModelTrust, Verifier.Kind, int)}.
+     */
+    public static ServingLatency measure(Path original, Path compressed, Dataset data, int batchSize, int repetitions,
+                                         ModelTrust trust, int threads) throws IOException {
         if (repetitions < 1) {
             throw new IllegalArgumentException("latency repetitions must be at least 1, not " + repetitions);
         }
@@ -30,7 +39,7 @@ public record ServingLatency(double originalMillis, double compressedMillis, dou
         for (int r = 0; r < repetitions; r++) {
             // One batch is all the timing reads: the accuracy pass over more would be thrown away.
             Verification v = Verifier.compare(original, compressed, data.head(Math.min(batchSize, data.size())),
-                    batchSize, trust);
+                    batchSize, trust, Verifier.Kind.CLASSES, threads);
             a[r] = v.originalMillisPerBatch();
             b[r] = v.compressedMillisPerBatch();
             ratios[r] = b[r] / a[r];
