@@ -28,6 +28,11 @@ record Grid(int bits, double scale) {
         return bits >= 32;
     }
 
+    /** How many values {@link #levels} holds, without making them (a 24-bit grid has 16 million). */
+    long levelCount() {
+        return scale == 0 ? 0 : bits == 1 ? 2 : 2 * ((1L << (bits - 1)) - 1);
+    }
+
     /** The nonzero grid values, ascending (none when the scale is 0); only for a grid, not floats. */
     double[] levels() {
         if (scale == 0) {

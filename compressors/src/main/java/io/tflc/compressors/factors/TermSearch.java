@@ -39,7 +39,8 @@ final class TermSearch {
     private final Grid grid;
     private final double[] gram;
     /** The nonzero grid values tried by the exhaustive search; null for unit values and floats. */
-    private final double[] levels;
+    /** The value grid's nonzero values, made when a search first needs them: wide grids are searched without. */
+    private double[] levels;
     private final boolean exhaustive;
     /** Whether a vector may use fewer than s terms: not with 1-bit values, whose code has no 0. */
     private final boolean fewerTerms;
@@ -66,9 +67,8 @@ final class TermSearch {
                 gram[b * k + a] = s;
             }
         }
-        this.levels = grid == null || grid.isFloat() ? null : grid.levels();
         this.fewerTerms = grid != null && (grid.isFloat() || grid.bits() >= 2);
-        this.exhaustive = candidates(k, terms, grid, levels) <= exhaustiveLimit;
+        this.exhaustive = candidates(k, terms, grid) <= exhaustiveLimit;
     }
 
     /** Whether every vector's terms are the exact optimum (the search is exhaustive). */
@@ -111,7 +111,7 @@ final class TermSearch {
         return z;
     }
 
-    static long candidates(int k, int terms, Grid grid, double[] levels) {
+    static long candidates(int k, int terms, Grid grid) {
         if (grid == null) {
             return binomial(k + terms - 1, terms);
         }
@@ -122,7 +122,7 @@ final class TermSearch {
         for (int m = 0; m <= terms; m++) {
             long c = binomial(k, m);
             for (int t = 0; t < m && c <= Long.MAX_VALUE / 256; t++) {
-                c *= levels.length;
+                c *= grid.levelCount();
             }
             total = Math.min(Long.MAX_VALUE / 2, total + c);
         }
@@ -169,7 +169,7 @@ final class TermSearch {
 
     private void gridTerms(double[] p, int depth, int start, int[] idx, double[] val, double cost, Best best) {
         for (int j = start; j < k; j++) {
-            for (double v : levels) {
+            for (double v : levels()) {
                 double next = cost + delta(p, idx, val, depth, j, v);
                 idx[depth] = j;
                 val[depth] = v;
@@ -228,7 +228,7 @@ final class TermSearch {
                         for (int t = 0; t < depth; t++) {
                             h -= val[s][t] * gram[j * k + idx[s][t]];
                         }
-                        options = gram[j * k + j] == 0 ? levels : options(h / gram[j * k + j]);
+                        options = gram[j * k + j] == 0 ? levels() : options(h / gram[j * k + j]);
                     }
                     for (double v : options) {
                         double c = cost[s] + delta(p, idx[s], val[s], depth, j, v);
@@ -337,7 +337,7 @@ final class TermSearch {
                         if (taken || g == 0 && fewerTerms) {
                             continue;
                         }
-                        v = g == 0 ? levels[levels.length - 1] : grid.project(h / g);
+                        v = g == 0 ? levels()[levels().length - 1] : grid.project(h / g);
                         if (fewerTerms && -2 * v * h + v * v * g > 0) {
                             v = 0;
                         }
@@ -374,7 +374,7 @@ final class TermSearch {
             return x == 0 ? new double[0] : new double[] {x};
         }
         if (grid.bits() == 1 || grid.scale() == 0) {
-            return levels;
+            return levels();
         }
         long top = (1L << (grid.bits() - 1)) - 1;
         long floor = (long) Math.floor(x / grid.scale());
@@ -397,13 +397,13 @@ final class TermSearch {
         return false;
     }
 
-    /** Whether the state idx[0..m) + (j, v) is already among the kept ones (same terms in any order). */
     /** A term's share of a state's key: keys are sums, so the same terms in any order give the same key. */
     private static long mix(int j, double v) {
         long h = (Double.doubleToLongBits(v) + 31L * j) * 0x9E3779B97F4A7C15L;
         return h ^ (h >>> 29);
     }
 
+    /** Whether the state idx[0..m) + (j, v) is already among the kept ones (same terms in any order). */
     private static boolean duplicate(long[] keptKey, long key, int[][] keptIdx, double[][] keptVal, int kept, int[] idx,
                                      double[] val, int m, int j, double v) {
         for (int s = 0; s < kept; s++) {
@@ -500,5 +500,12 @@ final class TermSearch {
                 cost = c;
             }
         }
+    }
+
+    private double[] levels() {
+        if (levels == null) {
+            levels = grid.levels();
+        }
+        return levels;
     }
 }
