@@ -78,7 +78,19 @@ public final class TrainingDataOptions {
         return sets(exampleShape).test();
     }
 
+    /** The sets loaded last, and for which example shape: training() and test() of one command read once. */
+    private Datasets loaded;
+    private int[] loadedShape;
+
     private Datasets sets(int[] exampleShape) throws IOException {
+        if (loaded == null || !java.util.Arrays.equals(loadedShape, exampleShape)) {
+            loaded = load(exampleShape);
+            loadedShape = exampleShape.clone();
+        }
+        return loaded;
+    }
+
+    private Datasets load(int[] exampleShape) throws IOException {
         String source = source();
         float s = scale != null ? scale : DataSources.defaultScale(source);
         DataSpec spec = new DataSpec(label, null, null, null, DataSpec.Preprocess.NONE.withScale(s));
