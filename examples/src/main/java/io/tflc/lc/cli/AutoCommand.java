@@ -217,10 +217,8 @@ public final class AutoCommand implements Callable<Integer> {
         double headline;
         // The export as a user loads it, measured on the same split the sensitivity was.
         try (TrainableModel exported = SavedModelReader.read(roundFolder.resolve("model"), "serving_default", null,
-                null, trust.trust());
-             BatchSource batches = validation.measured().batchesFor(exported, 500)) {
-            Evaluator.Evaluation e = new Evaluator(exported, validation.objective()).evaluate(batches);
-            headline = report.measure().equals("loss") ? e.loss() : e.metrics().get(report.measure());
+                null, trust.trust())) {
+            headline = headline(exported, validation.measured(), validation, report);
         }
         return new Round(number, allocation, roundFolder, summary, headline,
                 headline - baseline, (System.nanoTime() - start) / 1e9);
@@ -241,9 +239,15 @@ public final class AutoCommand implements Callable<Integer> {
                 || !validation.objective().fits(test, validation.objective().outputs(reference))) {
             return report.headline(report.reference());
         }
-        try (BatchSource batches = test.batchesFor(reference, 500)) {
-            Evaluator.Evaluation e = new Evaluator(reference, validation.objective()).evaluate(batches);
-            return report.measure().equals("loss") ? e.loss() : e.metrics().get(report.measure());
+        return headline(reference, test, validation, report);
+    }
+
+    /** {@code model}'s headline measure (the sensitivity report's: error, MAE or loss) on {@code data}. */
+    private static double headline(TrainableModel model, io.tflc.lc.data.Dataset data, ValidationData validation,
+                                   SensitivityReport report) {
+        try (BatchSource batches = data.batchesFor(model, 500)) {
+            Evaluator.Evaluation e = new Evaluator(model, validation.objective()).evaluate(batches);
+            return report.headline(new io.tflc.lc.sensitivity.Measured(e.loss(), e.metrics()));
         }
     }
 
