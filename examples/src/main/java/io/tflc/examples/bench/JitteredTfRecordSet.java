@@ -1,9 +1,17 @@
 package io.tflc.examples.bench;
 
-import io.tflc.savedmodels.Folders;
+import com.google.protobuf.ByteString;
+import io.tflc.lc.cli.ProgressBars;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.Idx;
-import io.tflc.lc.cli.ProgressBars;
+import io.tflc.savedmodels.Folders;
+import me.tongfei.progressbar.ProgressBar;
+import org.tensorflow.proto.BytesList;
+import org.tensorflow.proto.Example;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.FloatList;
+import org.tensorflow.proto.Int64List;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -12,14 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import me.tongfei.progressbar.ProgressBar;
-import com.google.protobuf.ByteString;
-import org.tensorflow.proto.BytesList;
-import org.tensorflow.proto.Example;
-import org.tensorflow.proto.Feature;
-import org.tensorflow.proto.Features;
-import org.tensorflow.proto.FloatList;
-import org.tensorflow.proto.Int64List;
 
 /**
  * Fashion-MNIST's 60,000 training images as a TFRecord set of at least a given size, for the streaming benchmark:

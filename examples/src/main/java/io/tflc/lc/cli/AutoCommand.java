@@ -1,7 +1,5 @@
 package io.tflc.lc.cli;
 
-import io.tflc.savedmodels.Folders;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.tflc.lc.api.PlanRunner;
@@ -10,17 +8,17 @@ import io.tflc.lc.auto.Choice;
 import io.tflc.lc.auto.Goal;
 import io.tflc.lc.data.BatchSource;
 import io.tflc.lc.evaluation.Evaluator;
-import io.tflc.lc.plan.Plan;
-import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskShorthand;
-import io.tflc.lc.report.ReportWriter;
 import io.tflc.lc.report.RunSummary;
 import io.tflc.lc.sensitivity.SensitivityReport;
+import io.tflc.savedmodels.Folders;
 import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.TrainableModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code tf-lc auto}: accuracy-aware automatic compression. It measures each weight's sensitivity on a validation
@@ -206,14 +201,10 @@ public final class AutoCommand implements Callable<Integer> {
                         SensitivityReport report, double baseline) throws IOException {
         Path roundFolder = folder.resolve("rounds").resolve(String.valueOf(number));
         JsonObject json = plan(allocation, roundFolder, validation.split().validation().size());
-        Plan plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
         long start = System.nanoTime();
         Files.createDirectories(roundFolder.getParent());
-        String fingerprint = PlanParser.fingerprint(json.toString().getBytes(StandardCharsets.UTF_8));
-        RunSummary summary = PlanRunner.run(plan, fingerprint, model.getFileName() + " auto round " + number,
+        RunSummary summary = PlanRunner.run(json, model.getFileName() + " auto round " + number,
                 new PlanRunner.Options(resume, false, trust.trust()), new ProgressListener(System.out)).summary();
-        ReportWriter.atomically(roundFolder.resolve("plan.json"), (new GsonBuilder().setPrettyPrinting().create()
-                .toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
         double headline;
         // The export as a user loads it, measured on the same split the sensitivity was.
         try (TrainableModel exported = SavedModelReader.read(roundFolder.resolve("model"), "serving_default", null,

@@ -3,13 +3,13 @@ package io.tflc.lc.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.tflc.lc.algorithm.LcReport;
+import io.tflc.lc.api.CompressionResult;
 import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.algorithm.Row;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskShorthand;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -146,30 +146,22 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Plan plan;
-        String fingerprint;
-        String title;
+        PlanRunner.Options options = new PlanRunner.Options(resume, force, trust.trust());
+        ProgressListener listener = new ProgressListener(System.out);
+        CompressionResult result;
         if (what.planFile != null) {
-            plan = PlanParser.parse(what.planFile);
-            fingerprint = PlanParser.fingerprint(what.planFile);
-            title = what.planFile.getFileName().toString();
+            Plan plan = PlanParser.parse(what.planFile);
             System.out.println("plan " + what.planFile + " → " + plan.output());
+            result = PlanRunner.run(plan, PlanParser.fingerprint(what.planFile),
+                    what.planFile.getFileName().toString(), options, listener);
         } else {
-            JsonObject json = what.oneLine.plan();
-            plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
-            fingerprint = PlanParser.fingerprint(json.toString().getBytes(StandardCharsets.UTF_8));
-            title = what.oneLine.model.getFileName() + " " + String.join(" ", what.oneLine.tasks);
-            System.out.println(title + " → " + plan.output());
+            // The plan this command line means; PlanRunner writes it beside the results for `compress --plan`.
+            String title = what.oneLine.model.getFileName() + " " + String.join(" ", what.oneLine.tasks);
+            System.out.println(title + " → " + what.oneLine.out.toAbsolutePath());
+            result = PlanRunner.run(what.oneLine.plan(), title, options, listener);
         }
-        LcReport report = PlanRunner.run(plan, fingerprint, title, new PlanRunner.Options(resume, force,
-                trust.trust()), new ProgressListener(System.out)).report();
-        if (what.oneLine != null) {
-            // The plan this command line meant, beside its results: `compress --plan` reruns it.
-            io.tflc.lc.report.ReportWriter.atomically(plan.output().resolve("plan.json"),
-                    (new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(what.oneLine.plan()) + "\n")
-                            .getBytes(StandardCharsets.UTF_8));
-        }
-        System.out.println("report: " + plan.output().resolve("report.md"));
+        LcReport report = result.report();
+        System.out.println("report: " + result.output().resolve("report.md"));
         Row exported = report.exported();
         System.out.printf(Locale.ROOT, "final: %s (reference %s, DC %s), ratio %.1f×; exported: %s%s%n",
                 exported.headlineText(), report.reference().headlineText(),

@@ -1,6 +1,5 @@
 package io.tflc.lc.algorithm;
 
-import io.tflc.savedmodels.Folders;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -10,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.tflc.compressors.Matrix;
 import io.tflc.compressors.Theta;
+import io.tflc.savedmodels.Folders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;

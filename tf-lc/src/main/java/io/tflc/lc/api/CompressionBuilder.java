@@ -1,6 +1,5 @@
 package io.tflc.lc.api;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.tflc.lc.algorithm.LcRun;
@@ -8,11 +7,9 @@ import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanException;
 import io.tflc.lc.plan.PlanParser;
-import io.tflc.lc.report.ReportWriter;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.safety.ModelTrust;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -404,15 +401,7 @@ public final class CompressionBuilder {
      *     be written
      */
     public CompressionResult run() throws IOException {
-        JsonObject json = json();
-        Plan plan = PlanParser.parse(json, Path.of("").toAbsolutePath());
-        String text = new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n";
-        String fingerprint = PlanParser.fingerprint(text.getBytes(StandardCharsets.UTF_8));
-        CompressionResult result = PlanRunner.run(plan, fingerprint,
-                title != null ? title : String.valueOf(savedModel.getFileName()),
+        return PlanRunner.run(json(), title != null ? title : String.valueOf(savedModel.getFileName()),
                 new PlanRunner.Options(resume, force, trust, checkpoints), listener);
-        // The plan beside its results: `tf-lc compress --plan plan.json` reruns it.
-        ReportWriter.atomically(plan.output().resolve("plan.json"), text.getBytes(StandardCharsets.UTF_8));
-        return result;
     }
 }

@@ -1,32 +1,37 @@
 package io.tflc.lc.api;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import io.tflc.compressors.Theta;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.Dataset;
+import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.TfRecordStream;
 import io.tflc.lc.data.TrainingData;
-import io.tflc.lc.data.Datasets;
 import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.Objectives;
 import io.tflc.lc.plan.Plan;
+import io.tflc.lc.plan.PlanException;
+import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskSpec;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.report.ReportWriter;
-import io.tflc.lc.verify.ServingLatency;
 import io.tflc.lc.report.TensorBoardListener;
 import io.tflc.lc.sensitivity.ValidationSplit;
+import io.tflc.lc.verify.ServingLatency;
 import io.tflc.savedmodels.BatchNormFolding;
-import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.OutputFolder;
-import io.tflc.savedmodels.safety.ModelTrust;
+import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.TrainableModel;
+import io.tflc.savedmodels.safety.ModelTrust;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +76,24 @@ public final class PlanRunner {
         Path checkpointsIn(Path output) {
             return checkpoints != null ? checkpoints : output.resolve("checkpoint");
         }
+    }
+
+    /**
+     * Runs a plan given as JSON (a command line's or the builder's, paths resolved against the working folder): its
+     * fingerprint is its text's, and the text is written beside the results as {@code plan.json}, which
+     * {@code tf-lc compress --plan} reruns.
+     *
+     * @throws PlanException when the plan is not valid
+     * @throws IOException as {@link #run(Plan, String, String, Options, LcRun.Listener)}
+     */
+    public static CompressionResult run(JsonObject planJson, String title, Options options, LcRun.Listener listener)
+            throws IOException {
+        Plan plan = PlanParser.parse(planJson, Path.of("").toAbsolutePath());
+        byte[] text = (new GsonBuilder().setPrettyPrinting().create().toJson(planJson) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        CompressionResult result = run(plan, PlanParser.fingerprint(text), title, options, listener);
+        ReportWriter.atomically(plan.output().resolve("plan.json"), text);
+        return result;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.tflc.lc.verify;
 
-import io.tflc.savedmodels.Folders;
 import io.tflc.lc.data.Dataset;
+import io.tflc.savedmodels.Folders;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.safety.ModelTrust;

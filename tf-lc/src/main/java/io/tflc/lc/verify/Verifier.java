@@ -10,16 +10,16 @@ import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
 import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.savedmodels.safety.OpScan;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Tensor;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Runs an original and a compressed SavedModel as a serving pipeline does (plain {@code SavedModelBundle},

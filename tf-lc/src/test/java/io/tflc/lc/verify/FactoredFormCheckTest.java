@@ -9,20 +9,20 @@ import io.tflc.compressors.Precision;
 import io.tflc.compressors.lowrank.FixedRank;
 import io.tflc.compressors.views.AsIs;
 import io.tflc.lc.data.Dataset;
-import io.tflc.savedmodels.safety.ModelTrust;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Random;
+import io.tflc.savedmodels.safety.ModelTrust;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
 
 /** Each factored task gets a latency line against its own dense form; dense tasks get none; scratch is removed. */
 class FactoredFormCheckTest {
