@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,12 +42,28 @@ final class CheckpointTensors {
         this.opener = opener;
     }
 
+    /**
+     * What each array already written is referred to by: the best step's Θ is usually the current step's (the same
+     * objects), and the same array is then one file, not two or three.
+     */
+    private final Map<Object, JsonObject> refs = new IdentityHashMap<>();
+
     /** The folder's name, as the manifest refers to it. */
     String name() {
         return folder.getFileName().toString();
     }
 
     JsonObject write(float[] values, String what) throws IOException {
+        JsonObject known = refs.get(values);
+        if (known != null) {
+            return known.deepCopy();
+        }
+        JsonObject ref = written(values, what);
+        refs.put(values, ref);
+        return ref.deepCopy();
+    }
+
+    private JsonObject written(float[] values, String what) throws IOException {
         if (values.length == 0) {
             return empty("float32", values.length);
         }
@@ -55,6 +73,16 @@ final class CheckpointTensors {
     }
 
     JsonObject write(double[] values, String what) throws IOException {
+        JsonObject known = refs.get(values);
+        if (known != null) {
+            return known.deepCopy();
+        }
+        JsonObject ref = written(values, what);
+        refs.put(values, ref);
+        return ref.deepCopy();
+    }
+
+    private JsonObject written(double[] values, String what) throws IOException {
         if (values.length == 0) {
             return empty("float64", values.length);
         }
@@ -64,6 +92,16 @@ final class CheckpointTensors {
     }
 
     JsonObject write(int[] values, String what) throws IOException {
+        JsonObject known = refs.get(values);
+        if (known != null) {
+            return known.deepCopy();
+        }
+        JsonObject ref = written(values, what);
+        refs.put(values, ref);
+        return ref.deepCopy();
+    }
+
+    private JsonObject written(int[] values, String what) throws IOException {
         if (values.length == 0) {
             return empty("int32", values.length);
         }
@@ -73,6 +111,16 @@ final class CheckpointTensors {
     }
 
     JsonObject write(Matrix matrix, String what) throws IOException {
+        JsonObject known = refs.get(matrix);
+        if (known != null) {
+            return known.deepCopy();
+        }
+        JsonObject ref = written(matrix, what);
+        refs.put(matrix, ref);
+        return ref.deepCopy();
+    }
+
+    private JsonObject written(Matrix matrix, String what) throws IOException {
         long[] shape = {matrix.rows(), matrix.cols()};
         if (matrix.size() == 0) {
             JsonObject ref = empty("float64", 0);
