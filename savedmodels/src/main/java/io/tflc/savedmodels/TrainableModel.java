@@ -188,11 +188,20 @@ public final class TrainableModel implements AutoCloseable {
      */
     public TrainableModel rebuilt(org.tensorflow.proto.GraphDef def, Map<String, float[]> values,
                                   Set<String> nonTrainable) {
+        return rebuilt(def, values, nonTrainable, Session::new);
+    }
+
+    /**
+     * As {@link #rebuilt(org.tensorflow.proto.GraphDef, Map, Set)}, with the session {@code sessions} opens on the new
+     * graph (e.g. one that runs on a TF server).
+     */
+    public TrainableModel rebuilt(org.tensorflow.proto.GraphDef def, Map<String, float[]> values,
+                                  Set<String> nonTrainable, java.util.function.Function<Graph, Session> sessions) {
         Graph copy = new Graph();
         Session copySession = null;
         try {
             copy.importGraphDef(def);
-            copySession = new Session(copy);
+            copySession = sessions.apply(copy);
             Output<TFloat32> copiedTargets = !computedTargets() || copy.operation(targets.op().name()) == null ? null
                     : same(copy, targets);
             TrainableModel rebuilt = new TrainableModel(copy, copySession, null, same(copy, input), same(copy, logits),

@@ -112,6 +112,7 @@ public final class LcRun {
     private int worseInARow;
     private double lastCriterion = Double.NaN;
     private String stop;
+    private io.tflc.lc.distributed.Replica replica = io.tflc.lc.distributed.Replica.ALONE;
 
     /** A classifier's run: softmax cross-entropy on class-index targets, train and test. */
     public LcRun(TrainableModel model, List<Task> tasks, MuSchedule schedule, LStepSettings settings, Dataset train,
@@ -167,12 +168,22 @@ public final class LcRun {
         this.compressed = List.copyOf(seen.stream().sorted().toList());
     }
 
+    /**
+     * Makes this run one worker of a data-parallel run ({@link io.tflc.lc.distributed.Replica}): its L-step averages
+     * gradients with the other workers, trains on its shard, and only worker 0 writes checkpoints (all read them on
+     * resume). Every worker runs the rest (C-steps, evaluations, decisions) on identical weights and data.
+     */
+    public LcRun asReplica(io.tflc.lc.distributed.Replica replica) {
+        this.replica = replica;
+        return this;
+    }
+
     /** Runs from the start, or ({@code resume}) from the checkpoint when there is one. */
     public LcReport run(boolean resume) throws IOException {
         List<Row> rows = new ArrayList<>();
-        LStepGraph lstep = new LStepGraph(model, objective, compressed, settings.optimizer());
+        LStepGraph lstep = new LStepGraph(model, objective, compressed, settings.optimizer(), replica.reduction());
         testEvaluator = new Evaluator(model, testObjective);
-        try (BatchSource batches = train.batchesFor(model, settings.batchSize());
+        try (BatchSource batches = replica.trainingBatches(train, model, settings.batchSize());
              BatchSource trainEval = train.batchesFor(model, EVALUATION_BATCH);
              BatchSource testEval = test.batchesFor(model, EVALUATION_BATCH);
              BatchSource validationEval = validation == null ? null
@@ -319,7 +330,7 @@ public final class LcRun {
     }
 
     private void save(int completed, LStepGraph lstep, List<Row> rows) throws IOException {
-        if (checkpoints != null) {
+        if (checkpoints != null && replica.writes()) {
             new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
                     directTheta, List.of(theta), List.of(lambda), List.copyOf(rows), referencePredictions, best,
                     learningRateFactor, worseInARow, lastCriterion, schedule).write(checkpoints);

@@ -11,6 +11,15 @@ import io.tflc.lc.data.Dataset;
 import io.tflc.lc.data.Datasets;
 import io.tflc.lc.data.TfRecordStream;
 import io.tflc.lc.data.TrainingData;
+import io.tflc.lc.distributed.ClusterWorker;
+import io.tflc.lc.distributed.Digests;
+import io.tflc.lc.distributed.Distribution;
+import io.tflc.lc.distributed.Replica;
+import io.tflc.lc.distributed.Watchdog;
+import io.tflc.lc.distributed.WorkerLauncher;
+import io.tflc.lc.distributed.WorkerSpec;
+import io.tflc.lc.distributed.WorkersReport;
+import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.Objectives;
@@ -52,8 +61,10 @@ public final class PlanRunner {
     }
 
     /** What the files a run writes into its output folder are called; --force deletes these and nothing else. */
+    /** The folder in the output that holds the followers' logs and specs of a run on several workers. */
+    private static final String WORKERS = "workers";
     private static final List<String> RUN_FILES = List.of("report.json", "report.md", "report.png", "tensorboard",
-            "checkpoint", "model");
+            "checkpoint", "model", WORKERS);
 
     /**
      * How a run treats an earlier run's results and the model's ops.
@@ -63,10 +74,22 @@ public final class PlanRunner {
      * @param trust whether the model's ops are checked before it runs ({@link ModelTrust})
      * @param checkpoints the folder the run's checkpoint is written to and resumed from; null: {@code checkpoint/}
      *     in the output folder
+     * @param distribution the workers the L-step is shared by ({@link Distribution}); null: this process alone
      */
-    public record Options(boolean resume, boolean force, ModelTrust trust, Path checkpoints) {
+    public record Options(boolean resume, boolean force, ModelTrust trust, Path checkpoints,
+                          Distribution distribution) {
         /** A new run that refuses an earlier run's folder and a model whose ops fail the scan. */
         public static final Options NEW = new Options(false, false, ModelTrust.CHECK_OPS, null);
+
+        /** In this process alone. */
+        public Options(boolean resume, boolean force, ModelTrust trust, Path checkpoints) {
+            this(resume, force, trust, checkpoints, null);
+        }
+
+        /** The same options on {@code workers}. */
+        public Options on(Distribution workers) {
+            return new Options(resume, force, trust, checkpoints, workers);
+        }
 
         /** Checkpoints in the output folder. */
         public Options(boolean resume, boolean force, ModelTrust trust) {
@@ -88,10 +111,17 @@ public final class PlanRunner {
      */
     public static CompressionResult run(JsonObject planJson, String title, Options options, LcRun.Listener listener)
             throws IOException {
-        Plan plan = PlanParser.parse(planJson, Path.of("").toAbsolutePath());
+        Path base = Path.of("").toAbsolutePath();
+        Plan plan = PlanParser.parse(planJson, base);
         byte[] text = (new GsonBuilder().setPrettyPrinting().create().toJson(planJson) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
-        CompressionResult result = run(plan, PlanParser.fingerprint(text), title, options, listener);
+        // The workers do not change what the run computes: a checkpoint resumes on another number of them.
+        String fingerprint = PlanParser.fingerprint((new GsonBuilder().setPrettyPrinting().create()
+                .toJson(Distribution.withoutKeys(planJson)) + "\n").getBytes(StandardCharsets.UTF_8));
+        if (options.distribution() == null && Distribution.asked(planJson)) {
+            options = options.on(Distribution.of(planJson, base, null, null, 0));
+        }
+        CompressionResult result = run(plan, fingerprint, title, options, listener);
         ReportWriter.atomically(plan.output().resolve("plan.json"), text);
         return result;
     }
@@ -132,6 +162,42 @@ public final class PlanRunner {
         if (options.force()) {
             folder.delete(RUN_FILES);
         }
+        Distribution workers = options.distribution();
+        if (workers == null) {
+            return loadAndCompress(plan, fingerprint, title, options, listener);
+        }
+        ClusterWorker.start(workers.cluster(), workers.index());
+        WorkerSpec spec = new WorkerSpec(workers.planJson(), workers.planBase().toString(), fingerprint, title,
+                workers.cluster().workers(), workers.index(), options.resume(), options.trust().name(),
+                options.checkpointsIn(output).toAbsolutePath().toString());
+        try (Watchdog dog = Watchdog.start("worker " + workers.index() + " (" + workers.cluster().workers()
+                .get(workers.index()) + ")");
+             WorkerLauncher followers = workers.launch()
+                ? WorkerLauncher.start(spec, output.resolve(WORKERS), listener::notice) : null) {
+            CompressionResult result = loadAndCompress(plan, fingerprint, title, options, dog.watching(listener));
+            if (followers != null) {
+                followers.awaitFollowers(60);
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the workers finished", e);
+        }
+    }
+
+    /**
+     * Runs worker {@code options.distribution().index()}'s part of a plan whose worker 0 writes: the same loading,
+     * L-steps and C-steps, nothing written (its checkpoint is read on resume).
+     *
+     * @throws IOException as {@link #run(Plan, String, String, Options, LcRun.Listener)}
+     */
+    public static void follow(Plan plan, String fingerprint, Options options, LcRun.Listener listener)
+            throws IOException {
+        loadAndCompress(plan, fingerprint, "worker " + options.distribution().index(), options, listener);
+    }
+
+    private static CompressionResult loadAndCompress(Plan plan, String fingerprint, String title, Options options,
+                                                     LcRun.Listener listener) throws IOException {
         try (TrainableModel read = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
                 plan.model().input(), plan.model().output(), options.trust());
              TrainableModel folded = plan.foldBatchNorm() ? foldBatchNorm(read, listener) : null) {
@@ -275,6 +341,22 @@ public final class PlanRunner {
                                        TrainingData train, Dataset test, Dataset validation, Objective objective,
                                        Objective testObjective, String fingerprint, LcRun.Listener listener)
             throws IOException {
+        Distribution workers = options.distribution();
+        if (workers == null) {
+            return compress(plan, title, options, model, train, test, validation, objective, testObjective,
+                    fingerprint, listener, Replica.ALONE);
+        }
+        // The collectives run on this worker's TF server only: the model moves into a session there.
+        try (TrainableModel onServer = ClusterWorker.start(workers.cluster(), workers.index()).onServer(model)) {
+            return compress(plan, title, options, onServer, train, test, validation, objective, testObjective,
+                    fingerprint, listener, workers.replica());
+        }
+    }
+
+    private static CompressionResult compress(Plan plan, String title, Options options, TrainableModel model,
+                                       TrainingData train, Dataset test, Dataset validation, Objective objective,
+                                       Objective testObjective, String fingerprint, LcRun.Listener listener,
+                                       Replica replica) throws IOException {
         Path output = plan.output();
         List<Task> tasks = new ArrayList<>();
         for (TaskSpec spec : plan.tasks()) {
@@ -282,10 +364,21 @@ public final class PlanRunner {
         }
         LcRun run;
         LcReport report;
-        try (TensorBoardListener logged = new TensorBoardListener(output.resolve("tensorboard"), listener)) {
-            run = new LcRun(model, tasks, plan.schedule(), plan.lStep(train.size()), train, test, validation,
-                    objective, testObjective, plan.seed(), logged, options.checkpointsIn(output), fingerprint);
+        LStepSettings settings = plan.lStep(train.size());
+        try (TensorBoardListener logged = replica.writes()
+                ? new TensorBoardListener(output.resolve("tensorboard"), listener) : null) {
+            run = new LcRun(model, tasks, plan.schedule(), settings, train, test, validation,
+                    objective, testObjective, plan.seed(), logged != null ? logged : listener,
+                    options.checkpointsIn(output), fingerprint).asReplica(replica);
             report = run.run(options.resume());
+        }
+        if (options.distribution() != null) {
+            // Every worker says what it holds, so that a look at the logs (and a test) proves the replicas equal.
+            listener.notice("replica digest: weights " + Digests.weights(model.access().readAll()) + ", Θ "
+                    + Digests.thetas(run.thetas()));
+        }
+        if (!replica.writes()) {
+            return null;
         }
         // The best nested model seen (DC included), not the last: a step that got worse never costs the result.
         run.applyBestWeights();
@@ -297,6 +390,10 @@ public final class PlanRunner {
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
                 directCompression, SavedModelSize.of(output.resolve("model")));
         ReportWriter.write(report, output, title, sizes, servingLatency(plan, output, test, options, listener));
+        if (options.distribution() != null) {
+            WorkersReport.add(output.resolve("report.json"), options.distribution().cluster(), settings, report,
+                    train.size(), listener);
+        }
         listener.reportWritten(report, output, title);
         Map<String, Theta> thetas = new LinkedHashMap<>();
         Map<String, List<String>> weights = new LinkedHashMap<>();

@@ -66,6 +66,15 @@ public final class LStepGraph {
     }
 
     public LStepGraph(TrainableModel model, Objective objective, List<String> penalizedWeights, Optimizer optimizer) {
+        this(model, objective, penalizedWeights, optimizer, GradientReduction.LOCAL);
+    }
+
+    /**
+     * @param reduction applied to the data loss's gradients before the penalty's are added: every replica holds the
+     *     same weights and targets, so the penalty's gradient needs no reduction
+     */
+    public LStepGraph(TrainableModel model, Objective objective, List<String> penalizedWeights, Optimizer optimizer,
+                      GradientReduction reduction) {
         this.model = model;
         this.penalized = List.copyOf(penalizedWeights);
         this.optimizer = optimizer;
@@ -91,6 +100,7 @@ public final class LStepGraph {
         for (int i = 0; i < weights.size(); i++) {
             gradients.add(gradient(dataGradients[i], weights.get(i)));
         }
+        gradients = new ArrayList<>(reduction.reduce(tf, gradients));
         // The penalty's gradient μ(w − target) is written out rather than differentiated (TF's gradient of the
         // squared norm made several full-size passes per weight; profiled with `bench lstep`), and the variable
         // holds −μ·target, so the update adds it in one AddN: g + μw + (−μ·target), two passes over the weight.

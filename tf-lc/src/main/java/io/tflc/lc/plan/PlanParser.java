@@ -285,6 +285,11 @@ public final class PlanParser {
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
         boolean foldBatchNorm = plan.bool("fold_batch_norm", false);
+        // Where the run goes, not what it computes: io.tflc.lc.distributed.Distribution reads them.
+        if (plan.integer("workers", 1) < 1) {
+            throw new PlanException("workers must be ≥ 1 (worker processes that share the L-step)");
+        }
+        plan.string("cluster", null);
         plan.finish();
         return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output, foldBatchNorm);
     }

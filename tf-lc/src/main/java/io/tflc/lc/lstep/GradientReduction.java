@@ -1,0 +1,19 @@
+package io.tflc.lc.lstep;
+
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * What happens to the data loss's gradients between their computation and the optimizer's update: nothing in one
+ * process; an all-reduce average across replicas in a data-parallel run ({@code io.tflc.lc.distributed}), so that the
+ * updates stay local and every replica applies the same step.
+ */
+public interface GradientReduction {
+    /** One process: the gradients as they are. */
+    GradientReduction LOCAL = (tf, gradients) -> gradients;
+
+    /** The gradients to apply, one per input, in the same order and shapes. */
+    List<Operand<TFloat32>> reduce(Ops tf, List<Operand<TFloat32>> gradients);
+}
