@@ -7,6 +7,8 @@ import io.tflc.lc.api.CompressionResult;
 import io.tflc.lc.api.PlanRunner;
 import io.tflc.lc.algorithm.Row;
 import io.tflc.lc.data.DataSources;
+import io.tflc.lc.distributed.Distribution;
+import io.tflc.lc.distributed.WorkerMain;
 import io.tflc.lc.plan.Plan;
 import io.tflc.lc.plan.PlanParser;
 import io.tflc.lc.plan.TaskShorthand;
@@ -144,10 +146,34 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     private TrustOption trust;
 
+    @Option(names = "--workers", description = "share the L-step among N worker processes on this host (TF's "
+            + "distributed runtime, loopback; the plan's batch size is the global batch); default: the plan's "
+            + "\"workers\", else 1")
+    private Integer workers;
+
+    @Option(names = "--cluster", description = "a file of host:port lines, worker 0 first: run one worker of that "
+            + "cluster here (start the same command on every host, each with its --worker)")
+    private Path cluster;
+
+    @Option(names = "--worker", description = "this host's worker in --cluster (default: 0, the one that writes)")
+    private int worker;
+
     @Override
     public Integer call() throws Exception {
         PlanRunner.Options options = new PlanRunner.Options(resume, force, trust.trust());
         ProgressListener listener = new ProgressListener(System.out);
+        JsonObject json = what.planFile != null
+                ? com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(what.planFile)).getAsJsonObject()
+                : what.oneLine.plan();
+        Path base = what.planFile != null ? what.planFile.toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        Distribution distribution = Distribution.of(json, base, workers, cluster, worker);
+        options = options.on(distribution);
+        if (distribution != null && !distribution.replica().writes()) {
+            // A worker on another host of a cluster: the same run, nothing written here; worker 0 writes.
+            WorkerMain.follow(PlanParser.parse(json, base), what.planFile != null
+                    ? PlanParser.fingerprint(what.planFile) : PlanRunner.fingerprint(json), options, listener);
+            return 0;
+        }
         CompressionResult result;
         if (what.planFile != null) {
             Plan plan = PlanParser.parse(what.planFile);

@@ -43,6 +43,7 @@ public final class CompressionBuilder {
     private Loss loss = Loss.AUTO;
     private Double temperature;
     private long seed;
+    private int workers = 1;
     private boolean foldBatchNorm;
     private JsonObject prune;
     private Path output;
@@ -217,6 +218,19 @@ public final class CompressionBuilder {
         return this;
     }
 
+    /**
+     * Share the L-step among {@code n} worker processes on this host (TF's distributed runtime on loopback; the
+     * batch size stays the global batch). This JVM is worker 0 and starts the others; a TF server cannot stop, so
+     * it lives until this JVM ends, and a worker's death ends the run (and, if the run hangs on it, this JVM).
+     */
+    public CompressionBuilder workers(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("workers must be ≥ 1 (got " + n + ")");
+        }
+        this.workers = n;
+        return this;
+    }
+
     /** Fold inference-mode BatchNorm into the layer before it first, so that the weights compressed are those that run. */
     public CompressionBuilder foldBatchNorm() {
         this.foldBatchNorm = true;
@@ -311,6 +325,9 @@ public final class CompressionBuilder {
             m.addProperty("input_scale", inputScale);
         }
         plan.add("model", m);
+        if (workers > 1) {
+            plan.addProperty("workers", workers);
+        }
         JsonObject d = data.deepCopy();
         if (d.has("split")) {
             d.getAsJsonObject("split").addProperty("seed", seed);

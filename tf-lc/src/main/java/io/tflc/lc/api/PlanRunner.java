@@ -115,15 +115,22 @@ public final class PlanRunner {
         Plan plan = PlanParser.parse(planJson, base);
         byte[] text = (new GsonBuilder().setPrettyPrinting().create().toJson(planJson) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
-        // The workers do not change what the run computes: a checkpoint resumes on another number of them.
-        String fingerprint = PlanParser.fingerprint((new GsonBuilder().setPrettyPrinting().create()
-                .toJson(Distribution.withoutKeys(planJson)) + "\n").getBytes(StandardCharsets.UTF_8));
+        String fingerprint = fingerprint(planJson);
         if (options.distribution() == null && Distribution.asked(planJson)) {
             options = options.on(Distribution.of(planJson, base, null, null, 0));
         }
         CompressionResult result = run(plan, fingerprint, title, options, listener);
         ReportWriter.atomically(plan.output().resolve("plan.json"), text);
         return result;
+    }
+
+    /**
+     * What identifies a plan given as JSON, for its checkpoint: its text's digest without {@code workers} and
+     * {@code cluster}, which do not change what the run computes (a checkpoint resumes on another number of workers).
+     */
+    public static String fingerprint(JsonObject planJson) {
+        return PlanParser.fingerprint((new GsonBuilder().setPrettyPrinting().create()
+                .toJson(Distribution.withoutKeys(planJson)) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -174,7 +181,15 @@ public final class PlanRunner {
                 .get(workers.index()) + ")");
              WorkerLauncher followers = workers.launch()
                 ? WorkerLauncher.start(spec, output.resolve(WORKERS), listener::notice) : null) {
-            CompressionResult result = loadAndCompress(plan, fingerprint, title, options, dog.watching(listener));
+            CompressionResult result;
+            try {
+                result = loadAndCompress(plan, fingerprint, title, options, dog.watching(listener));
+            } catch (RuntimeException e) {
+                if (followers != null && followers.failure() != null) {
+                    throw new IllegalStateException(followers.failure(), e);
+                }
+                throw e;
+            }
             if (followers != null) {
                 followers.awaitFollowers(60);
             }

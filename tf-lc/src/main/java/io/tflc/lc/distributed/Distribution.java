@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * followers it starts run, as JSON text with the folder its relative paths are relative to.
  *
  * @param launch whether this process starts the other workers as child processes (loopback {@code --workers N});
- *     with a cluster file each host starts its own worker ({@code --task I})
+ *     with a cluster file each host starts its own worker ({@code --worker I})
  */
 public record Distribution(Cluster cluster, int index, boolean launch, String planJson, Path planBase) {
     public Distribution {
         if (index < 0 || index >= cluster.size()) {
-            throw new IllegalArgumentException("--task " + index + " is not a worker of the cluster (0 to "
+            throw new IllegalArgumentException("--worker " + index + " is not a worker of the cluster (0 to "
                     + (cluster.size() - 1) + ")");
         }
     }
@@ -23,7 +23,7 @@ public record Distribution(Cluster cluster, int index, boolean launch, String pl
     /**
      * What a plan and a command line ask for: {@code workers} on loopback (a plan's {@code "workers"}, overridden by a
      * command line's {@code --workers} when not null), or the cluster in a file ({@code "cluster"} or
-     * {@code --cluster}) as worker {@code task}; null for one process.
+     * {@code --cluster}) as worker {@code task} ({@code --worker}); null for one process.
      *
      * @throws IOException when the cluster file cannot be read
      */

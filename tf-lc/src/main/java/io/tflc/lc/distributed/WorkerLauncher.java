@@ -10,15 +10,18 @@ import java.util.function.Consumer;
 /**
  * Starts the followers of a loopback run (workers 1..N-1) as child JVMs with this process's class path, each
  * running {@link WorkerMain} on a {@link WorkerSpec}, its output in {@code worker-I.log}; and watches them: a follower
- * that exits before the run is done ends this process within a second with a message naming it and its log. The
- * process must end, not only the run: its thread waits in TF's native all-reduce for the dead peer and cannot be
- * interrupted. A follower in turn ends when this process does (its standard input closes) or stalls.
+ * that exits before the run is done stops the run with a message naming it and its log ({@link #failure}), and ends
+ * this process when the run has not ended {@value #GRACE_MS} ms later: a thread waiting in TF's native all-reduce
+ * cannot be interrupted. A follower in turn ends when this process does (its standard input closes) or stalls.
  */
 public final class WorkerLauncher implements AutoCloseable {
     /** Exit status of a process a watchdog ended. */
     public static final int WATCHDOG_EXIT = 3;
     private final List<Process> followers = new ArrayList<>();
     private volatile boolean closing;
+    private volatile String failure;
+    /** How long the run may take to end by itself after a follower died, before the process is ended. */
+    private static final long GRACE_MS = 15_000;
 
     private WorkerLauncher() {
     }
@@ -65,12 +68,32 @@ public final class WorkerLauncher implements AutoCloseable {
         if (closing || process.exitValue() == 0) {
             return;
         }
-        System.err.println("tf-lc: worker " + index + " (" + address + ", pid " + process.pid() + ") exited with code "
-                + process.exitValue() + " during the run: stopping every worker; its log: " + log
-                + ". The last checkpoint stays: run the same command with --resume to continue.");
+        String message = "worker " + index + " (" + address + ", pid " + process.pid() + ") exited with code "
+                + process.exitValue() + " during the run: every worker stops; its log: " + log
+                + ". The last checkpoint stays: run the same command with --resume to continue.";
+        failure = message;
+        System.err.println("tf-lc: " + message);
         System.err.flush();
         destroyAll();
-        Runtime.getRuntime().halt(WATCHDOG_EXIT);
+        // TF usually aborts this process's all-reduce at once (the peer's connection is reset), and the run ends with
+        // an exception that carries the message; a wait for a peer that TF keeps retrying ends here instead.
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(GRACE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!closing) {
+                Runtime.getRuntime().halt(WATCHDOG_EXIT);
+            }
+        }, "tf-lc worker watchdog");
+        halt.setDaemon(true);
+        halt.start();
+    }
+
+    /** Why the run must stop (a follower died), or null. */
+    public String failure() {
+        return failure;
     }
 
     private void destroyAll() {

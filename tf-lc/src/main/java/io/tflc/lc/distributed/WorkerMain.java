@@ -41,11 +41,24 @@ public final class WorkerMain {
         PlanRunner.Options options = new PlanRunner.Options(spec.resume(), false, ModelTrust.valueOf(spec.trust()),
                 Path.of(spec.checkpoints()), workers);
         System.out.println(name + ": " + spec.title());
-        try (Watchdog dog = Watchdog.start(name)) {
-            PlanRunner.follow(PlanParser.parse(json, base), spec.fingerprint(), options, dog.watching(printing(name)));
-        }
+        follow(PlanParser.parse(json, base), spec.fingerprint(), options, printing(name));
         System.out.println(name + ": done");
         return 0;
+    }
+
+    /**
+     * Runs this process's worker ({@code options.distribution()}) of a plan that another worker writes, watched by a
+     * stall watchdog ({@code tflc.stallSeconds}).
+     *
+     * @throws java.io.IOException when the model or data cannot be read
+     */
+    public static void follow(io.tflc.lc.plan.Plan plan, String fingerprint, PlanRunner.Options options,
+                              LcRun.Listener listener) throws java.io.IOException {
+        Distribution workers = options.distribution();
+        try (Watchdog dog = Watchdog.start("worker " + workers.index() + " ("
+                + workers.cluster().workers().get(workers.index()) + ")")) {
+            PlanRunner.follow(plan, fingerprint, options, dog.watching(listener));
+        }
     }
 
     private static int lead(Path planFile, int n, boolean resume) throws Exception {
@@ -53,8 +66,14 @@ public final class WorkerMain {
         Path base = planFile.toAbsolutePath().getParent();
         PlanRunner.Options options = new PlanRunner.Options(resume, false, ModelTrust.CHECK_OPS)
                 .on(Distribution.of(json, base, n, null, 0));
-        var result = PlanRunner.run(PlanParser.parse(json, base), PlanParser.fingerprint(planFile),
-                planFile.getFileName().toString(), options, printing("worker 0"));
+        io.tflc.lc.api.CompressionResult result;
+        try {
+            result = PlanRunner.run(PlanParser.parse(json, base), PlanParser.fingerprint(planFile),
+                    planFile.getFileName().toString(), options, printing("worker 0"));
+        } catch (IllegalStateException e) {
+            System.err.println("tf-lc: " + e.getMessage());
+            return 1;
+        }
         System.out.println("final: " + result.report().exported().headlineText());
         return 0;
     }

@@ -1,0 +1,132 @@
+package io.tflc.lc.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import io.tflc.lc.FashionMnist;
+import io.tflc.lc.TestModels;
+import io.tflc.lc.algorithm.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 20: a plan on two loopback workers (child JVMs, tiny model, few steps). Killing the follower mid-run ends the
+ * run within 60 s with a message naming it, the checkpoint stays, and {@code --resume} completes on two workers whose
+ * weights and Θ end bit-identical (their digests), with the workers in report.json.
+ */
+class KillAndResumeOnTwoWorkersTest {
+    private static final Pattern FOLLOWER = Pattern.compile("worker 1 \\(127\\.0\\.0\\.1:\\d+\\): pid (\\d+)");
+    private static final Pattern DIGEST = Pattern.compile("replica digest: (weights \\w+, Θ \\w+)");
+
+    @Test
+    void aKilledWorkerStopsTheRunAndResumeCompletesInSync(@TempDir Path dir) throws Exception {
+        TestModels.trainAndSave(1, 16, FashionMnist.get().train().head(1000), 1, dir.resolve("reference"));
+        // A small copy of the data: each worker process loads it, and the full set takes seconds to decompress.
+        Path data = Files.createDirectories(dir.resolve("data"));
+        smallIdx("train", 1000, data);
+        smallIdx("t10k", 200, data);
+        Path plan = Files.writeString(dir.resolve("plan.json"), """
+                {"model": {"savedmodel": "reference"},
+                 "data": {"source": "idx:data"},
+                 "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
+                 "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 3},
+                 "l_step": {"epochs": 1, "batch_size": 32, "lr0": 0.02},
+                 "seed": 1, "output": "run"}""");
+        Path run = dir.resolve("run");
+
+        Process first = lead(dir, plan, false, "first");
+        long follower = waitForFollowerInStep(dir.resolve("first.out"), first);
+        ProcessHandle.of(follower).orElseThrow().destroyForcibly();
+        long killed = System.nanoTime();
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the run did not end within 60 s of the worker's death");
+        System.out.printf("the run ended %.1f s after worker 1 was killed%n", (System.nanoTime() - killed) / 1e9);
+        String message = Files.readString(dir.resolve("first.err"));
+        assertTrue(first.exitValue() != 0, message);
+        assertTrue(message.contains("worker 1 (127.0.0.1:") && message.contains("worker-1.log")
+                && message.contains("--resume"), message);
+        assertTrue(Files.exists(run.resolve("checkpoint").resolve(Checkpoint.MANIFEST)), "the checkpoint is gone");
+
+        Process resumed = lead(dir, plan, true, "resumed");
+        assertTrue(resumed.waitFor(300, TimeUnit.SECONDS), "the resumed run did not finish");
+        String out = Files.readString(dir.resolve("resumed.out"));
+        assertEquals(0, resumed.exitValue(), out + Files.readString(dir.resolve("resumed.err")));
+        String leader = last(DIGEST, out);
+        String followerDigest = last(DIGEST, Files.readString(run.resolve("workers").resolve("worker-1.log")));
+        assertEquals(leader, followerDigest, "the replicas ended with different weights or Θ");
+        JsonArray workers = JsonParser.parseString(Files.readString(run.resolve("report.json"))).getAsJsonObject()
+                .getAsJsonArray("workers");
+        assertEquals(2, workers.size());
+        assertEquals(1000 / 32 * 16, workers.get(1).getAsJsonObject().get("shard_examples_per_epoch").getAsInt());
+        assertTrue(Files.isDirectory(run.resolve("model")), "no model exported");
+    }
+
+    /** The first {@code count} examples of Fashion-MNIST's {@code prefix} files, as IDX files in {@code dir}. */
+    private static void smallIdx(String prefix, int count, Path dir) throws IOException {
+        for (String kind : List.of("images-idx3", "labels-idx1")) {
+            String name = prefix + "-" + kind + "-ubyte.gz";
+            byte[] all;
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(
+                    io.tflc.lc.data.Datasets.FASHION_MNIST.resolve(name)))) {
+                all = in.readAllBytes();
+            }
+            // Big-endian header: magic, then the dimensions; images 16 bytes + 784 a row, labels 8 + 1.
+            boolean images = kind.startsWith("images");
+            int header = images ? 16 : 8;
+            byte[] part = java.util.Arrays.copyOf(all, header + count * (images ? 784 : 1));
+            java.nio.ByteBuffer.wrap(part).putInt(4, count);
+            try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve(name)))) {
+                out.write(part);
+            }
+        }
+    }
+
+    private static Process lead(Path dir, Path plan, boolean resume, String name) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                WorkerMain.class.getName(), "lead", plan.toString(), "2"));
+        if (resume) {
+            command.add("--resume");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+        return builder.start();
+    }
+
+    /** The follower's pid, once the run is in its second LC step (a checkpoint written, collectives under way). */
+    private static long waitForFollowerInStep(Path out, Process leader) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(out) ? Files.readString(out) : "";
+            Matcher m = FOLLOWER.matcher(text);
+            if (m.find() && text.contains("LC step 2/")) {
+                return Long.parseLong(m.group(1));
+            }
+            if (!leader.isAlive()) {
+                throw new AssertionError("the run ended before it could be interrupted:\n" + text);
+            }
+            Thread.sleep(100);
+        }
+        leader.destroyForcibly();
+        throw new AssertionError("the run never reached LC step 2:\n" + Files.readString(out));
+    }
+
+    private static String last(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        String found = null;
+        while (m.find()) {
+            found = m.group(1);
+        }
+        assertTrue(found != null, "no replica digest in:\n" + text);
+        return found;
+    }
+}
