@@ -39,8 +39,8 @@ class KillAndResumeOnTwoWorkersTest {
                  "data": {"source": "idx:data"},
                  "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
                  "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 3},
-                 "l_step": {"epochs": 1, "batch_size": 32, "lr0": 0.02},
-                 "seed": 1, "output": "run"}""");
+                 "l_step": {"epochs": 1, "batch_size": 40, "lr0": 0.02},
+                 "seed": 1, "output": "%s"}""".formatted("run"));
         Path run = dir.resolve("run");
 
         Process first = lead(dir, plan, false, "first");
@@ -65,8 +65,24 @@ class KillAndResumeOnTwoWorkersTest {
         JsonArray workers = JsonParser.parseString(Files.readString(run.resolve("report.json"))).getAsJsonObject()
                 .getAsJsonArray("workers");
         assertEquals(2, workers.size());
-        assertEquals(1000 / 32 * 16, workers.get(1).getAsJsonObject().get("shard_examples_per_epoch").getAsInt());
+        assertEquals(500, workers.get(1).getAsJsonObject().get("shard_examples_per_epoch").getAsInt());
         assertTrue(Files.isDirectory(run.resolve("model")), "no model exported");
+
+        // The same plan in this process alone: 1,000 examples are 25 global batches of 40, so both runs take the
+        // same batches, and the mean of two half-batch gradients is the batch's: the same run up to rounding.
+        Path alonePlan = Files.writeString(dir.resolve("alone.json"), Files.readString(plan)
+                .replace("\"output\": \"run\"", "\"output\": \"alone\""));
+        io.tflc.lc.algorithm.LcReport alone = io.tflc.lc.api.PlanRunner.run(io.tflc.lc.plan.PlanParser.parse(alonePlan),
+                io.tflc.lc.plan.PlanParser.fingerprint(alonePlan), "alone", io.tflc.lc.api.PlanRunner.Options.NEW,
+                new io.tflc.lc.algorithm.LcRun.Listener() { }).report();
+        JsonArray steps = JsonParser.parseString(Files.readString(run.resolve("report.json"))).getAsJsonObject()
+                .getAsJsonArray("steps");
+        assertEquals(alone.steps().size(), steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            double distributed = steps.get(i).getAsJsonObject().get("train_loss").getAsDouble();
+            assertEquals(alone.steps().get(i).trainLoss(), distributed, 1e-4, "LC step " + (i + 1) + "'s nested "
+                    + "training loss on two workers and alone");
+        }
     }
 
     /** The first {@code count} examples of Fashion-MNIST's {@code prefix} files, as IDX files in {@code dir}. */
