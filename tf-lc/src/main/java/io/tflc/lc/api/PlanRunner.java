@@ -3,6 +3,7 @@ package io.tflc.lc.api;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.tflc.compressors.Theta;
+import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.LcReport;
 import io.tflc.lc.algorithm.LcRun;
 import io.tflc.lc.algorithm.Task;
@@ -19,7 +20,6 @@ import io.tflc.lc.distributed.Watchdog;
 import io.tflc.lc.distributed.WorkerLauncher;
 import io.tflc.lc.distributed.WorkerSpec;
 import io.tflc.lc.distributed.WorkersReport;
-import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.Objectives;
@@ -60,9 +60,9 @@ public final class PlanRunner {
     private PlanRunner() {
     }
 
-    /** What the files a run writes into its output folder are called; --force deletes these and nothing else. */
     /** The folder in the output that holds the followers' logs and specs of a run on several workers. */
     private static final String WORKERS = "workers";
+    /** What the files a run writes into its output folder are called; --force deletes these and nothing else. */
     private static final List<String> RUN_FILES = List.of("report.json", "report.md", "report.png", "tensorboard",
             "checkpoint", "model", WORKERS);
 
