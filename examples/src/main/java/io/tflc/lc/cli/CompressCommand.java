@@ -89,6 +89,11 @@ public final class CompressCommand implements Callable<Integer> {
                 + "memory; needs --test-data)")
         boolean stream;
 
+        @Option(names = "--stream-cache", description = "with --stream: parse the records once, on the first pass, "
+                + "into a temporary cache (about the records' size on disk, deleted after the run) read by the later "
+                + "passes")
+        boolean streamCache;
+
         @Option(names = "--validation", description = "hold this many training examples out and export the LC "
                 + "step whose nested model has the lowest loss on them (default: min(5,000, 20%%) of the training "
                 + "set; 0: none, the lowest nested training loss chooses)")
@@ -114,6 +119,9 @@ public final class CompressCommand implements Callable<Integer> {
             JsonObject d = TrainingDataOptions.planData(DataSources.withKind(data),
                     testData == null ? null : DataSources.withKind(testData), label, scale, stream,
                     validation != null ? validation : stream ? 0 : Plan.Data.AUTO_VALIDATION, splitTrain, seed);
+            if (streamCache) {
+                d.addProperty("stream_cache", true);
+            }
             plan.add("data", d);
             JsonObject l = new JsonObject();
             l.addProperty("name", loss);

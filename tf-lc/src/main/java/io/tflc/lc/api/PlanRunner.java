@@ -302,8 +302,25 @@ public final class PlanRunner {
         listener.notice(String.format(java.util.Locale.ROOT, "objective %s: %,d training examples streamed from %s "
                 + "(shuffle buffer %,d), %,d test examples", objective.name(), train.size(), d.train(),
                 d.shuffleBuffer(), test.size()));
-        return compress(plan, title, options, model, train, test, null, objective, objective, fingerprint,
-                listener);
+        if (!d.streamCache()) {
+            return compress(plan, title, options, model, train, test, null, objective, objective, fingerprint,
+                    listener);
+        }
+        Path cache = Files.createTempDirectory("tflc-stream-cache-");
+        listener.notice("the parsed training examples are cached in " + cache + " on the first pass (about "
+                + train.files().stream().mapToLong(f -> f.toFile().length()).sum() / 1_000_000 + " MB), deleted "
+                + "after the run");
+        try {
+            return compress(plan, title, options, model, train.cachedIn(cache), test, null, objective, objective,
+                    fingerprint, listener);
+        } finally {
+            try (var files = Files.list(cache)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(cache);
+        }
     }
 
     /** What a run reads: the folder it writes must be apart from these. */

@@ -26,6 +26,7 @@ import org.tensorflow.proto.data.DatasetOptions;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
@@ -33,38 +34,46 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * The minibatches of a {@link TfRecordStream}, read by TensorFlow's data ops in a graph and session of their own:
- * {@code TFRecordDataset} (all files, in order) → {@code ShuffleDataset} (shuffled passes only) →
- * {@code BatchDataset} (the last batch may be short) → {@code ParseExampleDatasetV2} (a batch of serialized examples
- * into dense [n, values] features, or [n] strings of raw 8-bit values, and [n, width] labels, on TF's threads) →
- * {@code PrefetchDataset} (TF reads and parses the next batches while the model trains on this one) →
- * {@code OptionsDataset} (no autotuning, a small private thread pool) → iterator. A batch is one session run: the
- * iterator's next element (raw values: {@code DecodeRaw} to uint8, their length checked), reshaped to the example
- * shape, cast to float and preprocessed by TF ops ({@link PreprocessingOps}); its tensors are the run's results,
- * closed when the consumer returns. Nothing is copied through Java arrays and nothing outlives a batch but TF's
- * buffers (shuffle and prefetch), so memory stays flat over any number of passes ({@code bench stream}: resident
- * memory within 7 MB over three passes of 4 GB, the Java heap pre-touched).
+ * The minibatches of a {@link TfRecordStream}, read by TensorFlow's data ops in a graph and session of their own.
+ * Records are handled in blocks of {@link TfRecordStream#shuffleBuffer()} (at least one batch): the TF data
+ * performance guide's vectorized mapping, so that no op of the pipeline runs once per record but the reader's.
+ * {@code TFRecordDataset} (all files, in order) → {@code BatchDataset} (blocks of serialized examples) →
+ * {@code ParseExampleDatasetV2} (a block into dense [n, values] features, or [n] strings of raw 8-bit values, and
+ * [n, width] labels, on TF's threads) → optionally {@code CacheDataset} (the parsed blocks written to a file on the
+ * first pass and read back on the later ones: {@link TfRecordStream#cachedIn}) → {@code PrefetchDataset} (TF reads
+ * and parses the next block while the model trains on this one) → {@code OptionsDataset} (no autotuning, a small
+ * private thread pool) → iterator.
  *
- * <p>Each pass makes the iterator anew (feeding a shuffled pass's seeds), which also frees the previous pass's
- * buffers. The dataset ops are the first versions, built by name where TF Java 1.0 makes later ones: the
+ * <p>A block is one session run; its tensors stay in TF's memory. A minibatch is one more session run that is fed
+ * the block's tensors (TF takes them without a copy) and the minibatch's rows in it (the rows of two blocks when the
+ * minibatch straddles them): {@code Gather}, then (raw values) {@code DecodeRaw} to uint8 with their length
+ * checked, reshaped to the example shape, cast to float and preprocessed by TF ops ({@link PreprocessingOps}); its
+ * tensors are the run's results, closed when the consumer returns. A shuffled pass permutes each block whole with
+ * Java's seeded generator, blocks in file order: each minibatch draws from a window of a block's size, as from TF's
+ * shuffle buffer of that size, without a per-record shuffle op (which cost a fifth of the pipeline's CPU time).
+ * Nothing is copied through Java arrays and nothing outlives a pass but TF's buffers (at most three blocks). Resident
+ * memory is bounded but not flat from the start: over 15 passes of 60,000 raw records it rose by 125–166 MB during
+ * the first seven and then stayed, with glibc's default malloc arenas (the earlier per-record pipeline: within 10
+ * MB); with {@code MALLOC_ARENA_MAX=2} in the environment it stayed within 33 MB ({@code bench stream --passes 15},
+ * README).
+ *
+ * <p>The dataset op is the first version, built by name where TF Java 1.0 makes a later one: the
  * {@code TFRecordDatasetV2} kernel cannot be re-serialized when an iterator is made over it (see
- * {@link TfRecordGraph}), and {@code ShuffleDataset} with {@code reshuffle_each_iteration = false} takes its order
- * from its two seeds alone, where later versions share a seed generator between passes. When the session first
- * runs, TF logs a warning "Type inference failed … while inferring type of node 'BatchDataset'"; the batches are
- * right regardless (the tests compare every value with the IDX files).
+ * {@link TfRecordGraph}). When the session first runs, TF may log a warning "Type inference failed … while inferring
+ * type of node 'BatchDataset'"; the batches are right regardless (the tests compare every value with the IDX files).
  */
 final class TfRecordBatches implements BatchSource {
     /** Bytes TF reads from a file at a time. */
     private static final long READ_BUFFER_BYTES = 1 << 20;
-    /** Batches parsed ahead of the one training. */
-    private static final long PREFETCH_BATCHES = 4;
-    /** Batches parsed at once (TF keeps their order), and the threads of the pipeline's own pool. */
+    /** Blocks parsed ahead of the one training. */
+    private static final long PREFETCH_BLOCKS = 1;
+    /** The threads of the pipeline's own pool. */
     private static final int DATA_THREADS = 2;
     /**
      * The pipeline's options: TF's autotuning off (it runs a model of the pipeline on threads of its own and raises
      * parallelism to the cores; on 2 cores, streamed L-step epochs took 1.7 times as long with it as without), a
      * private pool of {@link #DATA_THREADS} threads, ops inside it single-threaded. What the pipeline costs is then
-     * the CPU time of reading, shuffling and parsing, which training on busy cores cannot hide.
+     * the CPU time of reading and parsing, which training on busy cores cannot hide.
      */
     private static final DatasetOptions.Options PIPELINE_OPTIONS = DatasetOptions.Options.newBuilder()
             .setAutotuneOptions(DatasetOptions.AutotuneOptions.newBuilder().setEnabled(false))
@@ -81,12 +90,19 @@ final class TfRecordBatches implements BatchSource {
 
     private final TfRecordStream stream;
     private final int batchSize;
+    private final int blockSize;
     private final Graph graph;
     private final Session session;
-    private final Placeholder<TInt64> seed;
-    private final Placeholder<TInt64> seed2;
-    private final MakeIterator startInOrder;
-    private final MakeIterator startShuffled;
+    private final MakeIterator start;
+    private final Output<?> blockFeatures;
+    private final Output<?> blockLabels;
+    /** A minibatch's rows: {@code rowsA} of block A, then {@code rowsB} of block B (often A again, no rows). */
+    private final Placeholder<?> featuresA;
+    private final Placeholder<?> labelsA;
+    private final Placeholder<TInt32> rowsA;
+    private final Placeholder<?> featuresB;
+    private final Placeholder<?> labelsB;
+    private final Placeholder<TInt32> rowsB;
     private final Operand<TFloat32> features;
     private final Operand<TFloat32> targets;
 
@@ -96,6 +112,8 @@ final class TfRecordBatches implements BatchSource {
         }
         this.stream = stream;
         this.batchSize = Math.min(batchSize, stream.size());
+        // A minibatch then straddles at most two blocks.
+        this.blockSize = Math.min(Math.max(stream.shuffleBuffer(), this.batchSize), stream.size());
         graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
@@ -111,24 +129,22 @@ final class TfRecordBatches implements BatchSource {
                     Shape.of(-1, schema.labelWidth()));
 
             Operation records = records(tf, stream.files());
-            seed = tf.withName("seed").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-            seed2 = tf.withName("seed2").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-            Operation shuffled = tf.scope().opBuilder("ShuffleDataset", "shuffled").addInput(records.output(0))
-                    .addInput(tf.constant((long) stream.shuffleBuffer()).asOutput()).addInput(seed.asOutput())
-                    .addInput(seed2.asOutput()).setAttr("reshuffle_each_iteration", false)
-                    .setAttr("output_types", new DataType[] {DataType.DT_STRING})
-                    .setAttr("output_shapes", new Shape[] {Shape.scalar()}).build();
-
             Iterator iterator = tf.data.iterator("", "", types, shapes);
-            startInOrder = tf.withName("start_in_order").data.makeIterator(
-                    parsedBatches(tf, records.output(0), schema, types, shapes), iterator);
-            startShuffled = tf.withName("start_shuffled").data.makeIterator(
-                    parsedBatches(tf, shuffled.output(0), schema, types, shapes), iterator);
-
+            start = tf.withName("start").data.makeIterator(parsedBlocks(tf, records.output(0), schema, types, shapes),
+                    iterator);
             List<Output<?>> next = tf.data.iteratorGetNext(iterator, types, shapes).components();
+            blockFeatures = next.get(0);
+            blockLabels = next.get(1);
+
+            featuresA = tf.withName("features_a").placeholder(featureType, Placeholder.shape(shapes.get(0)));
+            labelsA = tf.withName("labels_a").placeholder(labelType, Placeholder.shape(shapes.get(1)));
+            rowsA = tf.withName("rows_a").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            featuresB = tf.withName("features_b").placeholder(featureType, Placeholder.shape(shapes.get(0)));
+            labelsB = tf.withName("labels_b").placeholder(labelType, Placeholder.shape(shapes.get(1)));
+            rowsB = tf.withName("rows_b").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            Operand<? extends TType> rows = rows(tf, featuresA, rowsA, featuresB, rowsB);
             @SuppressWarnings("unchecked")
-            Operand<TFloat32> x = raw ? decodeRaw(tf, (Operand<TString>) next.get(0), exampleSize)
-                    : toFloat(tf, next.get(0));
+            Operand<TFloat32> x = raw ? decodeRaw(tf, (Operand<TString>) rows, exampleSize) : toFloat(tf, rows);
             if (exampleShape.length != 1) {
                 long[] dims = new long[exampleShape.length + 1];
                 dims[0] = -1;
@@ -138,7 +154,7 @@ final class TfRecordBatches implements BatchSource {
                 x = tf.reshape(x, tf.constant(dims));
             }
             features = PreprocessingOps.apply(tf, x, exampleShape, stream.preprocess());
-            targets = toFloat(tf, next.get(1));
+            targets = toFloat(tf, rows(tf, labelsA, rowsA, labelsB, rowsB));
             session = new Session(graph, EXACT_ARITHMETIC);
         } catch (RuntimeException e) {
             graph.close();
@@ -156,22 +172,15 @@ final class TfRecordBatches implements BatchSource {
         return batchSize;
     }
 
-    /** A pass through TF's shuffle buffer, seeded by two numbers drawn from {@code random}. */
+    /** A pass through the blocks, each permuted by {@code random}. */
     @Override
     public void shuffled(SplittableRandom random, Minibatches.BatchConsumer consumer) {
-        long first = random.nextLong();
-        long second = random.nextLong();
-        if (first == 0 && second == 0) {
-            second = 1; // both 0 would make TF pick a seed of its own
-        }
-        try (TInt64 a = TInt64.scalarOf(first); TInt64 b = TInt64.scalarOf(second)) {
-            pass(session.runner().feed(seed, a).feed(seed2, b).addTarget(startShuffled), false, consumer);
-        }
+        pass(random, consumer);
     }
 
     @Override
     public void inOrder(Minibatches.BatchConsumer consumer) {
-        pass(session.runner().addTarget(startInOrder), true, consumer);
+        pass(null, consumer);
     }
 
     @Override
@@ -180,37 +189,113 @@ final class TfRecordBatches implements BatchSource {
         graph.close();
     }
 
-    /**
-     * Starts a pass and hands {@link #count()} batches to {@code consumer}; TF's errors while reading (a corrupt
-     * record, a record of another length) come out as {@link InvalidDataException}s in an
-     * {@link UncheckedIOException}, naming the file and record where they can be found
-     * ({@link StreamedRecordErrors}).
-     */
-    private void pass(Session.Runner start, boolean inOrder, Minibatches.BatchConsumer consumer) {
-        try (Result started = run(start, 0, -1)) {
-            // nothing fetched: making the iterator is all
+    /** A parsed block held in TF's memory, and the order its rows are taken in. */
+    private record Block(Result tensors, long first, int[] order) implements AutoCloseable {
+        int size() {
+            return order.length;
         }
-        int count = count();
-        for (int b = 0; b < count; b++) {
-            long first = (long) b * batchSize;
-            try (Result result = run(session.runner().fetch(features).fetch(targets), b, inOrder ? first : -1)) {
-                TFloat32 x = (TFloat32) result.get(0);
-                TFloat32 y = (TFloat32) result.get(1);
-                int size = (int) x.shape().get(0);
-                int expected = b < count - 1 ? batchSize : size() - b * batchSize;
-                if (size != expected) {
-                    throw new UncheckedIOException(new InvalidDataException(stream.describe() + ": batch " + (b + 1)
-                            + " of the pass holds " + size + " examples, " + expected + " expected: the files have "
-                            + "changed since they were opened"));
-                }
-                consumer.accept(new Minibatches.Batch(x, y, size));
-            }
+
+        @Override
+        public void close() {
+            tensors.close();
         }
     }
 
     /**
+     * Starts a pass and hands {@link #count()} batches to {@code consumer}, in file order ({@code random} null) or
+     * with each block permuted; TF's errors while reading (a corrupt record, a record of another length) come out as
+     * {@link InvalidDataException}s in an {@link UncheckedIOException}, naming the file and record where they can be
+     * found ({@link StreamedRecordErrors}).
+     */
+    private void pass(SplittableRandom random, Minibatches.BatchConsumer consumer) {
+        try (Result started = run(session.runner().addTarget(start), 0, -1)) {
+            // nothing fetched: making the iterator is all
+        }
+        boolean inOrder = random == null;
+        int count = count();
+        Block current = null;
+        try {
+            current = nextBlock(0, random);
+            int at = 0;
+            for (int b = 0; b < count; b++) {
+                int size = b < count - 1 ? batchSize : size() - b * batchSize;
+                if (at == current.size()) {
+                    long first = current.first() + current.size();
+                    current.close();
+                    current = null;
+                    current = nextBlock(first, random);
+                    at = 0;
+                }
+                int fromA = Math.min(size, current.size() - at);
+                Block following = fromA < size ? nextBlock(current.first() + current.size(), random) : null;
+                Block b2 = following != null ? following : current;
+                try (TInt32 a = TInt32.vectorOf(java.util.Arrays.copyOfRange(current.order(), at, at + fromA));
+                     TInt32 c = TInt32.vectorOf(java.util.Arrays.copyOfRange(b2.order(), 0, size - fromA));
+                     Result result = run(session.runner()
+                             .feed(featuresA, current.tensors().get(0)).feed(labelsA, current.tensors().get(1))
+                             .feed(rowsA, a)
+                             .feed(featuresB, b2.tensors().get(0)).feed(labelsB, b2.tensors().get(1))
+                             .feed(rowsB, c)
+                             .fetch(features).fetch(targets), b, inOrder ? (long) b * batchSize : -1)) {
+                    consumer.accept(new Minibatches.Batch((TFloat32) result.get(0), (TFloat32) result.get(1),
+                            size));
+                }
+                if (following != null) {
+                    current.close();
+                    current = following;
+                    at = size - fromA;
+                } else {
+                    at += fromA;
+                }
+            }
+            long first = current.first() + current.size();
+            current.close();
+            current = null;
+            // The end of the data must be read: a cache is complete (and kept) only then.
+            try (Result extra = session.runner().fetch(blockFeatures).run()) {
+                throw new UncheckedIOException(new InvalidDataException(stream.describe() + " holds more than the "
+                        + first + " examples counted when it was opened: the files have changed since"));
+            } catch (TFOutOfRangeException e) {
+                // the end, as expected
+            }
+        } finally {
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
+    /** The next block of the pass; {@code first}: the number of its first record in the pass. */
+    private Block nextBlock(long first, SplittableRandom random) {
+        int expected = (int) Math.min(blockSize, size() - first);
+        Result tensors = run(session.runner().fetch(blockFeatures).fetch(blockLabels), (int) (first / batchSize),
+                random == null ? first : -1);
+        int size = (int) tensors.get(1).shape().get(0);
+        if (size != expected) {
+            tensors.close();
+            throw new UncheckedIOException(new InvalidDataException(stream.describe() + ": the block of records from "
+                    + (first + 1) + " holds " + size + " examples, " + expected + " expected: the files have changed "
+                    + "since they were opened"));
+        }
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        if (random != null) {
+            for (int i = size - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        return new Block(tensors, first, order);
+    }
+
+    /**
      * Runs {@code runner} with TF's errors turned into data errors; {@code batch} is the number of batches read,
-     * {@code firstInBatch} the number of the batch's first record in a pass in file order (−1 otherwise).
+     * {@code firstInBatch} the number of the first record of the batch or block in a pass in file order (−1
+     * otherwise).
      */
     private Result run(Session.Runner runner, int batch, long firstInBatch) {
         try {
@@ -224,6 +309,17 @@ final class TfRecordBatches implements BatchSource {
         }
     }
 
+    /** Rows {@code rowsA} of {@code a}, then rows {@code rowsB} of {@code b}. */
+    private static Operand<? extends TType> rows(Ops tf, Operand<?> a, Operand<TInt32> rowsA, Operand<?> b,
+                                                 Operand<TInt32> rowsB) {
+        @SuppressWarnings("unchecked")
+        Operand<TType> first = (Operand<TType>) a;
+        @SuppressWarnings("unchecked")
+        Operand<TType> second = (Operand<TType>) b;
+        return tf.concat(List.of(tf.gather(first, rowsA, tf.constant(0)), tf.gather(second, rowsB, tf.constant(0))),
+                tf.constant(0));
+    }
+
     /** The first-version {@code TFRecordDataset} over {@code files}, in order. */
     private static Operation records(Ops tf, List<Path> files) {
         String[] names = files.stream().map(Path::toString).toArray(String[]::new);
@@ -233,25 +329,33 @@ final class TfRecordBatches implements BatchSource {
     }
 
     /**
-     * {@code records} batched, parsed into the dense feature and label (both required: an empty default makes a
-     * record without them an error), prefetched, with the pipeline's options.
+     * {@code records} in blocks, parsed into the dense feature and label (both required: an empty default makes a
+     * record without them an error), cached when the stream says so, prefetched, with the pipeline's options.
      */
-    private Operand<? extends TType> parsedBatches(Ops tf, Operand<? extends TType> records, TfExampleSchema schema,
-                                                   List<Class<? extends TType>> types, List<Shape> shapes) {
-        Operand<? extends TType> batches = tf.data.batchDataset(records, tf.constant((long) batchSize),
+    private Operand<? extends TType> parsedBlocks(Ops tf, Operand<? extends TType> records, TfExampleSchema schema,
+                                                  List<Class<? extends TType>> types, List<Shape> shapes) {
+        Operand<? extends TType> blocks = tf.data.batchDataset(records, tf.constant((long) blockSize),
                 tf.constant(false), List.of(TString.class), List.of(Shape.of(-1)));
         List<Operand<?>> required = List.of(empty(tf, types.get(0)), empty(tf, types.get(1)));
-        Operand<? extends TType> parsed = tf.data.parseExampleDataset(batches, tf.constant((long) DATA_THREADS),
+        Operand<? extends TType> parsed = tf.data.parseExampleDataset(blocks, tf.constant(1L),
                 required, List.of(), List.of(schema.featureKey(), schema.labelKey()), List.of(),
                 List.of(shapes.get(0).tail(), shapes.get(1).tail()), types, shapes, List.of(), List.of(),
                 ParseExampleDataset.deterministic("true"));
-        Operand<? extends TType> prefetched = tf.data.prefetchDataset(parsed, tf.constant(PREFETCH_BATCHES), types,
+        DataType[] dataTypes = types.stream().map(TfRecordBatches::dataType).toArray(DataType[]::new);
+        if (stream.cache() != null) {
+            // One file per block size, which every batch size of the stream shares (blocks hold whole batches).
+            parsed = tf.scope().opBuilder("CacheDataset", "cache").addInput(parsed.asOutput())
+                    .addInput(tf.constant(stream.cache().resolve("blocks-of-" + blockSize).toString()).asOutput())
+                    .setAttr("output_types", dataTypes).setAttr("output_shapes", shapes.toArray(Shape[]::new))
+                    .build().output(0);
+        }
+        Operand<? extends TType> prefetched = tf.data.prefetchDataset(parsed, tf.constant(PREFETCH_BLOCKS), types,
                 shapes);
         // Built by name: TF Java's OptionsDataset takes the serialized options as a String, which is binary here.
         return tf.scope().opBuilder("OptionsDataset", "options").addInput(prefetched.asOutput())
                 .setAttr("serialized_options", PIPELINE_OPTIONS.toByteArray())
-                .setAttr("output_types", types.stream().map(TfRecordBatches::dataType).toArray(DataType[]::new))
-                .setAttr("output_shapes", shapes.toArray(Shape[]::new)).build().output(0);
+                .setAttr("output_types", dataTypes).setAttr("output_shapes", shapes.toArray(Shape[]::new))
+                .build().output(0);
     }
 
     private static DataType dataType(Class<? extends TType> type) {

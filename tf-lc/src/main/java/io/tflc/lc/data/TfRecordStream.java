@@ -10,7 +10,9 @@ import org.tensorflow.proto.Feature;
 /**
  * A training set of {@code tf.Example}s in TFRecord files, read from disk as training goes and never held in memory:
  * for sets larger than memory (or than one Java array). Each pass reads the files again through TensorFlow's own
- * data ops ({@link TfRecordBatches}), shuffling within a buffer of {@code shuffleBuffer} records.
+ * data ops ({@link TfRecordBatches}), shuffling blocks of {@code shuffleBuffer} records. Parsing the records is most
+ * of what reading costs; a stream {@link #cachedIn} a folder parses them once, on its first pass, and reads the parsed
+ * blocks back from a file of about the records' size on the later ones.
  *
  * <p>The feature is a float or int64 list (row-major values of one example) or one bytes value of the example's
  * values as unsigned 8-bit integers ({@code decode: raw}; a quarter of a float list's bytes and no per-value
@@ -29,9 +31,10 @@ public final class TfRecordStream implements TrainingData {
     private final int[] exampleShape;
     private final DataSpec.Preprocess preprocess;
     private final int shuffleBuffer;
+    private final Path cache;
 
     private TfRecordStream(String patterns, List<Path> files, int[] recordCounts, TfExampleSchema schema,
-                           int[] exampleShape, DataSpec.Preprocess preprocess, int shuffleBuffer) {
+                           int[] exampleShape, DataSpec.Preprocess preprocess, int shuffleBuffer, Path cache) {
         this.patterns = patterns;
         this.files = List.copyOf(files);
         this.recordCounts = recordCounts;
@@ -40,12 +43,14 @@ public final class TfRecordStream implements TrainingData {
         this.exampleShape = exampleShape.clone();
         this.preprocess = preprocess;
         this.shuffleBuffer = shuffleBuffer;
+        this.cache = cache;
     }
 
     /**
      * The records of {@code filesOrGlob} (comma-separated files or globs in the file name, read in order), as
      * examples of {@code exampleShape} prepared as {@code spec} says, shuffled in passes through a buffer of
-     * {@code shuffleBuffer} records (the whole set for a full shuffle; memory grows with it).
+     * {@code shuffleBuffer} records, each permuted whole (the whole set for a full shuffle; memory grows with it:
+     * up to three blocks of parsed examples are held).
      *
      * @throws IllegalArgumentException for a feature of encoded images, a resize, an unusable preprocessing or
      *         shuffle buffer
@@ -91,7 +96,23 @@ public final class TfRecordStream implements TrainingData {
                     + "the in-memory tfrecord: source for images");
         }
         ExampleShapes.check(new long[] {valueCount(record, schema.featureKey())}, exampleShape, where);
-        return new TfRecordStream(filesOrGlob, files, counts, schema, exampleShape, spec.preprocess(), shuffleBuffer);
+        return new TfRecordStream(filesOrGlob, files, counts, schema, exampleShape, spec.preprocess(), shuffleBuffer,
+                null);
+    }
+
+    /**
+     * This stream with its parsed blocks cached in files in {@code folder} (an existing folder of the caller's,
+     * which the caller deletes after use): the first pass writes them, later passes read them instead of the
+     * records, which skips parsing. They take about
+     * as much disk as the records; a pass left unfinished leaves no cache behind, the next one writes it anew.
+     */
+    public TfRecordStream cachedIn(Path folder) {
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("the cache folder " + folder + " of " + describe() + " is not a "
+                    + "folder: create it first");
+        }
+        return new TfRecordStream(patterns, files, recordCounts, schema, exampleShape, preprocess, shuffleBuffer,
+                folder);
     }
 
     @Override
@@ -138,6 +159,11 @@ public final class TfRecordStream implements TrainingData {
 
     int shuffleBuffer() {
         return shuffleBuffer;
+    }
+
+    /** The folder the parsed blocks are cached in, or null. */
+    Path cache() {
+        return cache;
     }
 
     TfExampleSchema schema() {

@@ -66,7 +66,7 @@ public final class PlanParser {
         if (data == null) {
             return new Plan.Data("idx:" + Datasets.FASHION_MNIST, null, null, new DataSpec(null, null, null, null,
                     DataSpec.Preprocess.NONE.withScale(inputScale != null ? inputScale : 1f / 255)), 0, 0, 0, 0, false,
-                    0, 0);
+                    0, 0, false);
         }
         String source = data.has("source") ? resolve(data.string("source"), base, data.path("source"))
                 : data.has("idx_dir") ? "idx:" + base.resolve(data.string("idx_dir")) : null;
@@ -104,7 +104,11 @@ public final class PlanParser {
                 data.string("decode", null), data.has("classes") ? data.strings("classes") : null, preprocess);
         Plan.Data d = new Plan.Data(source, train, test, spec, data.integer("train_limit", 0),
                 data.integer("test_limit", 0), splitTrain, splitSeed, data.bool("stream", false),
-                data.integer("shuffle_buffer", 10_000), validation(data));
+                data.integer("shuffle_buffer", 10_000), validation(data), data.bool("stream_cache", false));
+        if (d.streamCache() && !d.stream()) {
+            throw new PlanException("data.stream_cache caches what data.stream reads: set \"stream\": true too, or "
+                    + "leave stream_cache out");
+        }
         data.finish();
         return d;
     }

@@ -92,6 +92,78 @@ class TfRecordStreamTest {
     }
 
     @Test
+    void aShuffledPassDrawsEachBatchFromOneWindowOfTheShuffleBuffersSize() throws IOException {
+        // Batches of 128 over blocks of 500 records: a batch straddles two blocks at most, so 1,000 records in
+        // file order hold it (a full shuffle would spread it over the 2,000).
+        TfRecordStream stream = TfRecordStream.open(floats.toString(), scaled(), IMAGE, 500);
+        Dataset idx = idxReference(N, IMAGE);
+        java.util.Map<Long, Integer> position = new java.util.HashMap<>();
+        Pass inOrder = new Pass();
+        inOrder.features = idx.features();
+        inOrder.targets = idx.targets();
+        long[] sums = inOrder.checksums();
+        for (int i = 0; i < sums.length; i++) {
+            position.put(sums[i], i);
+        }
+        try (BatchSource batches = stream.batches(BATCH)) {
+            Pass shuffled = Pass.of(c -> batches.shuffled(new SplittableRandom(5), c));
+            long[] got = shuffled.checksums();
+            for (int b = 0; b * BATCH < N; b++) {
+                int min = Integer.MAX_VALUE;
+                int max = -1;
+                for (int i = b * BATCH; i < Math.min(N, (b + 1) * BATCH); i++) {
+                    int at = position.get(got[i]);
+                    min = Math.min(min, at);
+                    max = Math.max(max, at);
+                }
+                assertTrue(max - min < 2 * 500, "batch " + b + " spans records " + min + " to " + max);
+            }
+        }
+    }
+
+    @Test
+    void aCachedStreamGivesTheSameBatchesAndKeepsNoCacheOfAnUnfinishedPass(@TempDir Path own) throws IOException {
+        Path records = Files.copy(floats, own.resolve("copy.tfrecord"));
+        Path cache = Files.createDirectory(own.resolve("cache"));
+        TfRecordStream plain = TfRecordStream.open(records.toString(), scaled(), IMAGE, 300);
+        TfRecordStream cached = plain.cachedIn(cache);
+        Dataset idx = idxReference(N, IMAGE);
+        try (BatchSource batches = cached.batches(BATCH); BatchSource reference = plain.batches(BATCH)) {
+            Pass expectedShuffle = Pass.of(c -> reference.shuffled(new SplittableRandom(7), c));
+            // A pass given up half-way leaves no cache to be read as if it were the whole set.
+            int[] seen = {0};
+            assertThrows(IllegalStateException.class, () -> batches.inOrder(batch -> {
+                if (++seen[0] == 5) {
+                    throw new IllegalStateException("given up");
+                }
+            }));
+            Pass first = Pass.of(batches::inOrder);
+            assertArrayEquals(idx.features(), first.features);
+            assertTrue(Files.exists(cache.resolve("blocks-of-300.index")), "no cache written: " + list(cache));
+            // Later passes read the cache, not the records: a record damaged since is not read.
+            byte[] bytes = Files.readAllBytes(records);
+            bytes[offset(bytes, 10) + 12 + 50] ^= 0x10;
+            Files.write(records, bytes);
+            Pass again = Pass.of(batches::inOrder);
+            assertArrayEquals(idx.features(), again.features);
+            assertArrayEquals(idx.targets(), again.targets);
+            assertArrayEquals(expectedShuffle.features,
+                    Pass.of(c -> batches.shuffled(new SplittableRandom(7), c)).features);
+            // Another batch size within the block size reads the same cache.
+            try (BatchSource evaluation = cached.batches(250)) {
+                assertArrayEquals(idx.features(), Pass.of(evaluation::inOrder).features);
+            }
+            assertTrue(failure(() -> reference.inOrder(batch -> { })).contains("record 11 is corrupt"));
+        }
+    }
+
+    private static List<String> list(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    @Test
     void rawBytesStreamExactlyTheIdxExamplesAndTheInMemoryOnes() throws IOException {
         Path raw = FashionMnistFormats.tfrecordOfRawBytes(firstTestImages(N), dir.resolve("test-raw.tfrecord"));
         DataSpec spec = new DataSpec(null, null, "raw", null, scaled().preprocess());
