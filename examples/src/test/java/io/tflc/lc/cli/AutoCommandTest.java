@@ -90,9 +90,14 @@ class AutoCommandTest {
         assertEquals(3, serving.get("repetitions").getAsInt());
         assertTrue(report.getAsJsonObject("schedule").get("derived").getAsBoolean());
         assertEquals("adam", report.getAsJsonObject("l_step").get("optimizer").getAsString());
-        assertEquals(0.001, report.getAsJsonObject("l_step").get("lr0").getAsDouble());
-        assertTrue(Files.readString(out.resolve("report.md")).contains("over 4 steps (derived from the model); "
-                + "L-step: adam, learning rate 0.001"), "report.md says what was chosen");
+        // The learning rate from the range test on the reference: one of the rates it tries, 10⁻⁶·2^i.
+        JsonObject lStep = report.getAsJsonObject("l_step");
+        assertTrue(lStep.get("lr0_from_model").getAsBoolean());
+        double steps = Math.log(lStep.get("lr0").getAsDouble() / 1e-6) / Math.log(2);
+        assertEquals(Math.rint(steps), steps, 1e-9, lStep.toString());
+        String reportMd = Files.readString(out.resolve("report.md"));
+        assertTrue(reportMd.contains("over 4 steps (derived from the model; ") && reportMd.contains("L-step: adam, "
+                + "learning rate ") && reportMd.contains("(lr0 from a range test on the reference)"), reportMd);
         String md = Files.readString(out.resolve("auto.md"));
         assertTrue(md.contains("Budget met") && md.contains("| 1 | `dense/kernel` "), md);
     }

@@ -23,12 +23,16 @@ import java.util.Map;
  * @param worseInARow LC steps in a row, up to the last, whose nested criterion was worse than the step before
  * @param lastCriterion the nested criterion of the last completed step
  * @param schedule the μ schedule the run uses (a derived one is measured once, at DC)
+ * @param lr0 the L-step's lr0 the run uses (a range test's is measured once, on the reference); NaN: not
+ *     known (written before it was kept)
+ * @param muGrowths times a derived schedule has grown μ (its next step runs at μ0·growth^muGrowths); −1: unknown
+ *     (written before μ adapted, when it grew at every step)
  */
 public record Checkpoint(String fingerprint, int completedSteps, Map<String, float[]> modelVariables,
                          Map<String, float[]> lStepVariables, List<Theta> directThetas, List<Theta> thetas,
                          List<Matrix> lambdas, List<Row> rows, int[] referencePredictions, BestNested best,
                          double learningRateFactor, int worseInARow, double lastCriterion,
-                         MuSchedule schedule) {
+                         MuSchedule schedule, double lr0, int muGrowths) {
 
     /** The file whose presence in a checkpoint folder means there is a checkpoint. */
     public static final String MANIFEST = CheckpointFormat.MANIFEST;

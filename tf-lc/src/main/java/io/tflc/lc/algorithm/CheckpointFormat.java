@@ -30,7 +30,7 @@ import java.util.Map;
  *   <li>{@code checkpoint.json}, the manifest: {@code format} ("tf-lc checkpoint"), {@code version}, {@code
  *   fingerprint}, {@code completed_steps}, {@code tensors} (the folder of this checkpoint's arrays), {@code schedule}
  *   ({@code mu0}, {@code growth}, {@code steps}, {@code derived}), {@code learning_rate_factor}, {@code
- *   worse_in_a_row}, {@code last_criterion}, {@code rows} (as in {@code report.json}), {@code
+ *   worse_in_a_row}, {@code last_criterion}, {@code lr0}, {@code mu_growths}, {@code rows} (as in {@code report.json}), {@code
  *   reference_predictions}, {@code model_variables} and {@code lstep_variables} (name → array), {@code
  *   direct_thetas}, {@code thetas} (see {@link ThetaJson}), {@code lambdas}, {@code best} ({@code step}, {@code
  *   criterion}, {@code thetas}, {@code other_weights}). Arrays are references to files ({@link CheckpointTensors}).
@@ -61,7 +61,9 @@ final class CheckpointFormat {
     static final Map<String, JsonElement> OPTIONAL = Map.of(
             "learning_rate_factor", JsonParser.parseString("1.0"),
             "worse_in_a_row", JsonParser.parseString("0"),
-            "last_criterion", JsonParser.parseString("NaN"));
+            "last_criterion", JsonParser.parseString("NaN"),
+            "lr0", JsonParser.parseString("NaN"),
+            "mu_growths", JsonParser.parseString("-1"));
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
@@ -189,6 +191,8 @@ final class CheckpointFormat {
         json.addProperty("learning_rate_factor", c.learningRateFactor());
         json.addProperty("worse_in_a_row", c.worseInARow());
         json.addProperty("last_criterion", c.lastCriterion());
+        json.addProperty("lr0", c.lr0());
+        json.addProperty("mu_growths", c.muGrowths());
         json.add("rows", GSON.toJsonTree(c.rows()));
         if (c.referencePredictions() != null) {
             json.add("reference_predictions", tensors.write(c.referencePredictions(), "the reference's predictions"));
@@ -241,7 +245,7 @@ final class CheckpointFormat {
                 thetas(json, "direct_thetas", tensors, "direct compression's Θ of task "),
                 thetas(json, "thetas", tensors, "Θ of task "), lambdas, rows, predictions, bestNested,
                 number(json, "learning_rate_factor"), (int) number(json, "worse_in_a_row"),
-                number(json, "last_criterion"), mu);
+                number(json, "last_criterion"), mu, number(json, "lr0"), (int) number(json, "mu_growths"));
     }
 
     private static JsonObject variables(Map<String, float[]> values, CheckpointTensors tensors, String what)

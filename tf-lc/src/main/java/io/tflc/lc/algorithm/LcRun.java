@@ -42,7 +42,9 @@ import java.util.stream.IntStream;
  * restoring the live weights w afterwards. The compressed model is the best nested model seen ({@link BestNested}),
  * DC included: lowest loss on a validation split when the run has one, else lowest training loss (the rows measure
  * it anyway). When that criterion got worse {@value #WORSE_STEPS} steps in a row, the learning rate is halved from
- * then on; an L-step that diverges ends the run early, with the best so far as its result.
+ * then on; an L-step that diverges ends the run early, with the best so far as its result. A μ schedule derived from
+ * the model grows μ only after steps whose nested criterion settled ({@link MuFromModel#grows}), and an L-step whose
+ * lr0 is to come from the model has it measured on the reference before DC ({@link LearningRateRange}).
  *
  * <p>With a checkpoint folder, the full state is written atomically after DC and after every LC step, and
  * {@code run(true)} continues from the last one: a run killed at any moment loses at most the step in progress.
@@ -86,7 +88,8 @@ public final class LcRun {
     private final List<Task> tasks;
     /** The plan's schedule, or (derived) the one measured at DC, which replaces the provisional one. */
     private MuSchedule schedule;
-    private final LStepSettings settings;
+    /** The plan's L-step, or (lr0 from the model) the one whose lr0 the range test measured. */
+    private LStepSettings settings;
     private final TrainingData train;
     private final Dataset test;
     private final long seed;
@@ -111,6 +114,8 @@ public final class LcRun {
     private double learningRateFactor = 1;
     private int worseInARow;
     private double lastCriterion = Double.NaN;
+    /** Times a derived schedule has grown μ so far: its next step runs at μ0·growth^growths. */
+    private int growths;
     private String stop;
     private io.tflc.lc.distributed.Replica replica = io.tflc.lc.distributed.Replica.ALONE;
 
@@ -196,6 +201,9 @@ public final class LcRun {
             } else {
                 referenceRow = evaluate(lstep, trainEval, testEval, "reference", 0, 0, 0, List.of());
                 emit(rows, referenceRow);
+                if (settings.lr0FromModel()) {
+                    measureLearningRate(lstep, batches);
+                }
                 Matrix[] reference = packAll(model.access().read(compressed));
                 theta = new Theta[tasks.size()];
                 lambda = new Matrix[tasks.size()];
@@ -223,7 +231,7 @@ public final class LcRun {
                 start = 0;
             }
             for (int j = start; j < schedule.steps(); j++) {
-                double mu = schedule.mu(j);
+                double mu = schedule.mu(schedule.derived() ? growths : j);
                 // × 1 unless the criterion got worse WORSE_STEPS times in a row: the plan's L-step is untouched then.
                 double lr = settings.learningRate(j) * learningRateFactor;
                 final int step = j + 1;
@@ -258,11 +266,31 @@ public final class LcRun {
                 });
                 Nested stepNested = nested(lstep, trainEval, testEval, validationEval, "lc", step, mu, lr, w);
                 emit(rows, stepNested.row());
+                double bestBefore = best.criterion();
                 judge(step, stepNested.criterion());
+                if (schedule.derived()) {
+                    adapt(step, bestBefore, stepNested.criterion());
+                }
                 save(step, lstep, rows);
             }
         }
         return new LcReport(rows, best.step(), criterionText(), stop, schedule, settings);
+    }
+
+    /**
+     * Replaces the provisional lr0 by a range test's ({@link LearningRateRange}), probed on the validation split, else
+     * on the training set when it is in memory; a streamed one without a split keeps the provisional lr0.
+     */
+    private void measureLearningRate(LStepGraph lstep, BatchSource batches) {
+        Dataset probe = validation != null ? validation : train instanceof Dataset d ? d : null;
+        if (probe == null) {
+            listener.notice("learning rate: " + settings.lr0() + " (the default: a streamed training set without a "
+                    + "validation split has no examples to probe a range test on)");
+            return;
+        }
+        LearningRateRange.Result range = LearningRateRange.measure(model, lstep, compressed, batches, probe, seed);
+        settings = settings.withLr0(range.learningRate());
+        listener.notice(range.describe());
     }
 
     /** What the best nested model is chosen by, as the report says it. */
@@ -286,6 +314,21 @@ public final class LcRun {
                     + "row: the learning rate is halved from step %d on (now %s × the plan's)", step,
                     validation == null ? "training loss" : "validation loss", WORSE_STEPS, step + 1,
                     learningRateFactor));
+        }
+    }
+
+    /**
+     * A derived schedule grows μ only after a step that did not improve the nested criterion by more than
+     * {@link MuFromModel#PROGRESS} ({@link MuFromModel#grows}); otherwise the next step runs at the same μ.
+     */
+    private void adapt(int step, double bestBefore, double value) {
+        if (MuFromModel.grows(bestBefore, value)) {
+            growths++;
+        } else if (step < schedule.steps()) {
+            listener.notice(String.format(java.util.Locale.ROOT, "LC step %d: the nested %s is %.1f%% below the "
+                    + "best before it (more than %.0f%%): μ stays at %.4g for step %d", step,
+                    validation == null ? "training loss" : "validation loss", 100 * (bestBefore - value) / bestBefore,
+                    100 * MuFromModel.PROGRESS, schedule.mu(growths), step + 1));
         }
     }
 
@@ -333,7 +376,8 @@ public final class LcRun {
         if (checkpoints != null && replica.writes()) {
             new Checkpoint(fingerprint, completed, model.access().readAll(), lstep.state().readAll(),
                     directTheta, List.of(theta), List.of(lambda), List.copyOf(rows), referencePredictions, best,
-                    learningRateFactor, worseInARow, lastCriterion, schedule).write(checkpoints);
+                    learningRateFactor, worseInARow, lastCriterion, schedule, settings.lr0(), growths)
+                    .write(checkpoints);
         }
     }
 
@@ -359,6 +403,12 @@ public final class LcRun {
         if (schedule.derived()) {
             // Re-deriving would measure the partly trained model: the resumed run keeps the μ it started with.
             schedule = checkpoint.schedule();
+            // A checkpoint from before μ adapted grew μ at every step.
+            growths = checkpoint.muGrowths() < 0 ? checkpoint.completedSteps() : checkpoint.muGrowths();
+        }
+        if (settings.lr0FromModel() && !Double.isNaN(checkpoint.lr0())) {
+            // Likewise the range test ran on the reference, which a resumed run no longer has.
+            settings = settings.withLr0(checkpoint.lr0());
         }
     }
 

@@ -230,17 +230,13 @@ public final class LStepGraph {
         int[] batchIndex = {0};
         pass.accept(batch -> {
             batchIndex[0]++;
-            boolean padded = batch.size() < batch.features().shape().size(0);
-            try (TInt32 rows = padded ? TInt32.scalarOf(batch.size()) : null;
-                 Result result = update(batch, rows).run()) {
-                float loss = ((TFloat32) result.get(0)).getFloat();
-                if (!Float.isFinite(loss)) {
-                    throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
-                            + " of " + count + " in the epoch");
-                }
-                dataSum[0] += loss * batch.size();
-                seen[0] += batch.size();
+            float loss = update(batch);
+            if (!Float.isFinite(loss)) {
+                throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
+                        + " of " + count + " in the epoch");
             }
+            dataSum[0] += loss * batch.size();
+            seen[0] += batch.size();
             afterBatch.run();
         });
         double data = dataSum[0] / Math.max(seen[0], 1);
@@ -252,6 +248,18 @@ public final class LStepGraph {
             throw new DivergenceException("the L-step penalty became " + penaltyValue + " at the end of the epoch");
         }
         return new EpochLoss(data + penaltyValue, data);
+    }
+
+    /**
+     * One minibatch update at the current μ and learning rate; returns the minibatch's mean loss before it (NaN or
+     * infinite as it came: the caller decides whether that is a divergence).
+     */
+    public float update(Minibatches.Batch batch) {
+        boolean padded = batch.size() < batch.features().shape().size(0);
+        try (TInt32 rows = padded ? TInt32.scalarOf(batch.size()) : null;
+             Result result = update(batch, rows).run()) {
+            return ((TFloat32) result.get(0)).getFloat();
+        }
     }
 
     /**

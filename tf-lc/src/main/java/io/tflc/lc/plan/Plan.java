@@ -35,8 +35,9 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
     private static final int BATCH = 64;
 
     /**
-     * The L-step when the plan has none ({@code lStep} null): Adam (β1 0.9), batch 64, learning rate 0.001·0.98^j,
-     * and as many epochs as make at least 200 minibatch updates (at least 2): Adam's steps do not scale with the
+     * The L-step when the plan has none ({@code lStep} null): Adam (β1 0.9), batch 64, learning rate lr0·0.98^j with
+     * lr0 measured on the reference by a range test ({@link io.tflc.lc.algorithm.LearningRateRange}; 0.001 until
+     * then), and as many epochs as make at least 200 minibatch updates (at least 2): Adam's steps do not scale with the
      * loss, so one default serves cross-entropies and squared errors of any size, and a small data set (313 rows of
      * Auto MPG: 5 minibatches) still trains as long as a large one.
      */
@@ -44,7 +45,7 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
         int batches = Math.max(1, (trainExamples + BATCH - 1) / BATCH);
         int epochs = Math.max(2, (MIN_UPDATES + batches - 1) / batches);
         return new LStepSettings(epochs, epochs, BATCH,
-                new io.tflc.lc.lstep.Optimizer(io.tflc.lc.lstep.Optimizer.ADAM, 0.9), 0.001, 0.98);
+                new io.tflc.lc.lstep.Optimizer(io.tflc.lc.lstep.Optimizer.ADAM, 0.9), 0.001, 0.98, true);
     }
 
     /** The plan's L-step, or {@link #defaultLStep} for {@code trainExamples} when it gives none. */

@@ -113,6 +113,10 @@ public final class ReportWriter {
             schedule.addProperty("growth", report.schedule().growth());
             schedule.addProperty("steps", report.schedule().steps());
             schedule.addProperty("derived", report.schedule().derived());
+            if (report.schedule().derived()) {
+                // A derived μ grows only after steps that settled: the last step's μ says how far it got.
+                schedule.addProperty("last_mu", report.finalRow().mu());
+            }
             root.add("schedule", schedule);
         }
         if (report.lStep() != null) {
@@ -121,6 +125,7 @@ public final class ReportWriter {
             lStep.addProperty("optimizer", l.optimizer().kind());
             lStep.addProperty("momentum", l.optimizer().momentum());
             lStep.addProperty("lr0", l.lr0());
+            lStep.addProperty("lr0_from_model", l.lr0FromModel());
             lStep.addProperty("lr_decay", l.lrDecay());
             lStep.addProperty("epochs", l.epochs());
             lStep.addProperty("first_epochs", l.firstEpochs());
@@ -190,9 +195,12 @@ public final class ReportWriter {
             MuSchedule mu = report.schedule();
             LStepSettings l = report.lStep();
             md.append(String.format(Locale.ROOT, "%nSchedule: μ = %.4g·%.4g^j over %d steps (%s); L-step: %s, "
-                    + "learning rate %.4g·%.4g^j, %d epoch(s) per step (%d at the first), batch %d.%n", mu.mu0(),
-                    mu.growth(), mu.steps(), mu.derived() ? "derived from the model" : "as the plan gives it",
-                    l.optimizer().kind(), l.lr0(), l.lrDecay(), l.epochs(), l.firstEpochs(), l.batchSize()));
+                    + "learning rate %.4g·%.4g^j%s, %d epoch(s) per step (%d at the first), batch %d.%n", mu.mu0(),
+                    mu.growth(), mu.steps(), mu.derived() ? String.format(Locale.ROOT, "derived from the model; "
+                    + "j counts only the steps after which μ grew, last μ %.4g", report.finalRow().mu())
+                    : "as the plan gives it", l.optimizer().kind(), l.lr0(), l.lrDecay(),
+                    l.lr0FromModel() ? " (lr0 from a range test on the reference)" : "", l.epochs(),
+                    l.firstEpochs(), l.batchSize()));
         }
         md.append("\nExported (`model/`): ").append(report.exportedText()).append(String.format(Locale.ROOT,
                 " — %s.%n", report.exported().headlineText()));

@@ -64,6 +64,8 @@ class CheckpointFormatTest {
         assertEquals(written.worseInARow(), read.worseInARow());
         assertEquals(written.lastCriterion(), read.lastCriterion());
         assertEquals(written.schedule(), read.schedule());
+        assertEquals(written.lr0(), read.lr0());
+        assertEquals(written.muGrowths(), read.muGrowths());
     }
 
     @Test
@@ -90,6 +92,8 @@ class CheckpointFormatTest {
         assertEquals(1.0, read.learningRateFactor());
         assertEquals(0, read.worseInARow());
         assertTrue(Double.isNaN(read.lastCriterion()));
+        assertTrue(Double.isNaN(read.lr0()));
+        assertEquals(-1, read.muGrowths());
         assertEquals(2, read.completedSteps());
     }
 
@@ -227,7 +231,7 @@ class CheckpointFormatTest {
                         Double.NaN, Double.NaN, 0.875));
         BestNested best = new BestNested(1, 0.25, thetas, Map.of("dense_1/bias", new float[] {3.5f, 4}));
         return new Checkpoint("sha256:abc", step, model, lstep, thetas, thetas, lambdas, rows, predictions, best,
-                0.5, 2, Double.POSITIVE_INFINITY, new MuSchedule(1e-3, 1.1, 30, true));
+                0.5, 2, Double.POSITIVE_INFINITY, new MuSchedule(1e-3, 1.1, 30, true), 3e-4, 5);
     }
 
     private static void assertVariablesEqual(Map<String, float[]> expected, Map<String, float[]> actual) {

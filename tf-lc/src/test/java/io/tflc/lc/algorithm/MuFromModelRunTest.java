@@ -19,16 +19,21 @@ import org.tensorflow.Graph;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** A run whose μ is derived at DC uses it for every step, reports it, and a resumed run keeps it. */
+/**
+ * A run whose μ is derived at DC grows it by the adaptive rule, and one whose lr0 comes from the model uses the range
+ * test's; both are reported and a resumed run keeps them.
+ */
 class MuFromModelRunTest {
+    /** lr0 from the model: 0.01 is provisional, the range test replaces it. */
     private static final LStepSettings L_STEP =
-            new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), 0.01, 1);
+            new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), 0.01, 0.9, true);
+    private static final int STEPS = 5;
 
     private static LcRun run(TrainableModel model, Dataset train, Dataset test, Path checkpoints,
                              LcRun.Listener listener) {
         List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
                 new AdaptiveCodebook(2)));
-        return new LcRun(model, tasks, MuSchedule.fromModel(3), L_STEP, train, test, 1, listener, checkpoints, "plan");
+        return new LcRun(model, tasks, MuSchedule.fromModel(STEPS), L_STEP, train, test, 1, listener, checkpoints, "plan");
     }
 
     private static TrainableModel model() {
@@ -43,11 +48,11 @@ class MuFromModelRunTest {
         Dataset test = FashionMnist.get().test().head(300);
         Path checkpoints = dir.resolve("checkpoint");
         try (TrainableModel model = model()) {
-            // Killed as step 3 starts: the checkpoint holds steps 1 and 2 and the μ derived at DC.
+            // Killed as step 4 starts: the checkpoint holds steps 1 to 3, the μ derived at DC and the measured lr0.
             LcRun.Listener kill = new LcRun.Listener() {
                 @Override
                 public void stepStarted(int step, int steps, double mu, int epochs, int batchesPerEpoch) {
-                    if (step == 3) {
+                    if (step == 4) {
                         throw new IllegalStateException("killed");
                     }
                 }
@@ -55,7 +60,7 @@ class MuFromModelRunTest {
             assertThrows(IllegalStateException.class, () -> run(model, train, test, checkpoints, kill).run(false));
         }
         Checkpoint kept = Checkpoint.read(checkpoints);
-        assertEquals(2, kept.completedSteps());
+        assertEquals(3, kept.completedSteps());
         MuSchedule derived = kept.schedule();
         Row reference = kept.rows().get(0);
         Row dc = kept.rows().get(1);
@@ -66,13 +71,32 @@ class MuFromModelRunTest {
         assertTrue(deltaLoss > 0 && distance > 0, "DC of a random layer to 1 bit loses loss: ΔL " + deltaLoss);
         assertEquals(MuFromModel.PROVISIONAL_MU0, dc.mu(), "DC runs at the provisional μ");
         assertEquals(derived.mu0(), kept.rows().get(2).mu(), 1e-15);
-        assertEquals(derived.mu(1), kept.rows().get(3).mu(), 1e-15);
+        double lr0 = kept.lr0();
+        assertTrue(lr0 != L_STEP.lr0() && lr0 > 0, "the range test's lr0 replaced the provisional one: " + lr0);
+        for (int j = 0; j < 3; j++) {
+            assertEquals(lr0 * Math.pow(0.9, j), kept.rows().get(2 + j).learningRate(), 1e-9 * lr0);
+        }
 
         try (TrainableModel model = model()) {
             LcReport report = run(model, train, test, checkpoints, new LcRun.Listener() { }).run(true);
             assertEquals(derived, report.schedule(), "the resumed run keeps the μ measured at the start");
-            assertEquals(derived.mu(2), report.finalRow().mu(), 1e-15);
-            assertEquals(MuFromModel.SPAN * derived.mu0(), report.finalRow().mu(), 1e-9 * derived.mu0(), "μ ends SPAN× μ0");
+            assertEquals(lr0, report.lStep().lr0(), "and the learning rate");
+            assertTrue(report.lStep().lr0FromModel());
+            List<Row> rows = report.rows();
+            assertEquals(lr0 * Math.pow(0.9, STEPS - 1), report.finalRow().learningRate(), 1e-9 * lr0);
+            // μ grew after a step exactly when that step's nested training loss (the criterion without a validation
+            // split) was not more than PROGRESS below the best before it, DC included; resumed or not.
+            double best = rows.get(1).trainLoss();
+            int grown = 0;
+            for (int i = 2; i + 1 < rows.size(); i++) {
+                double value = rows.get(i).trainLoss();
+                boolean grows = !(value < best * (1 - MuFromModel.PROGRESS));
+                grown += grows ? 1 : 0;
+                assertEquals(rows.get(i).mu() * (grows ? derived.growth() : 1), rows.get(i + 1).mu(),
+                        1e-9 * rows.get(i).mu(), "step " + (i - 1) + " (μ then " + rows.get(i).mu() + ")");
+                best = Math.min(best, value);
+            }
+            assertEquals(derived.mu(grown), report.finalRow().mu(), 1e-9 * derived.mu0());
         }
     }
 }

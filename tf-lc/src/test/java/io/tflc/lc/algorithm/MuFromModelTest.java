@@ -30,4 +30,12 @@ class MuFromModelTest {
         assertEquals(1, MuFromModel.growth(1));
         assertEquals(1, MuFromModel.growth(0));
     }
+
+    @Test
+    void muHoldsOnlyWhileTheNestedModelStillImprovesOnItsBest() {
+        assertTrue(!MuFromModel.grows(1.0, 0.5), "a new best by far: the L-step is still making progress at this μ");
+        assertTrue(MuFromModel.grows(1.0, 1.0 - MuFromModel.PROGRESS / 2), "settled: within the margin of the best");
+        assertTrue(MuFromModel.grows(1.0, 1.3), "worse than the best: more steps at this μ do not help");
+        assertTrue(MuFromModel.grows(Double.NaN, 0.5) && MuFromModel.grows(1.0, Double.NaN), "not a number: grow");
+    }
 }
