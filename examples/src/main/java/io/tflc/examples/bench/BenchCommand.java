@@ -21,10 +21,11 @@ import picocli.CommandLine.Unmatched;
                 "                        memory; streamed epoch / in-memory epoch (--gigabytes G)",
                 "  cstep-share           per scheme: C-step of an LC step / an L-step epoch",
                 "  gflops [MODEL…]       L-step GFLOP/s / a 2048³ MatMul's GFLOP/s (lenet300, lenet5, resnet20, …)",
-                "  serving [--threads N] A B  per-batch latency of SavedModels A and B"})
+                "  serving [--threads N] A B  per-batch latency of SavedModels A and B",
+                "  factors-matmul        a sparse-factors kernel served factored / decoded to dense"})
 public final class BenchCommand implements Callable<Integer> {
     private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "stream", "cstep-share", "gflops",
-            "serving");
+            "serving", "factors-matmul");
 
     @Parameters(index = "0", arity = "1", description = "the suite: ${COMPLETION-CANDIDATES}",
             completionCandidates = Suites.class)
@@ -50,6 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return GflopsBenchmark.run(arguments);
             case "serving":
                 return ServingBenchmark.run(arguments);
+            case "factors-matmul":
+                return FactorsMatMulBenchmark.run();
             case "csteps":
                 List<String> args = new ArrayList<>(arguments);
                 args.add(CStepBenchmark.class.getName());
