@@ -33,11 +33,14 @@ import java.util.List;
  * codebook grid's changes only with a least-squares C that fits better on a grid fitted to it. Each iteration:
  * <ul>
  *   <li>Z-step, per vector the best of: its current terms; a projected gradient step (length 1/L, L from the power
- *   method on CCᵀ); and the terms {@link TermSearch} picks for C — exhaustive (exact) when a vector has at most
+ *   method on CCᵀ; skipped when the search is exhaustive, whose terms no step can beat); and the terms
+ *   {@link TermSearch} picks for C — exhaustive (exact) when a vector has at most
  *   {@value TermSearch#EXHAUSTIVE_LIMIT} candidate term sets, beam search of width {@value TermSearch#BEAM_WIDTH}
  *   otherwise (see there). With k = 16, s = 2 and unit values the search is exhaustive (136 multisets).</li>
- *   <li>C-step, the best of: a projected gradient step (1/L from ZᵀZ); least squares projected onto the grid, or
- *   onto a grid fitted to it; the current C.</li>
+ *   <li>C-step, the best of: a projected gradient step (1/L from ZᵀZ); least squares (with a tiny ridge towards
+ *   the current C, so that unused rows or rows always taken together do not make it singular) projected onto the
+ *   grid, or onto a grid fitted to it; the current C. Then rows that no vector uses are moved onto the worst-fitted
+ *   vectors (the objective does not change; the next search may take them up).</li>
  * </ul>
  * Every move is taken only when it does not raise the objective, so the descent is monotone and each start ends at
  * or below its own objective. With unit values the special cases that are starts (vector quantization with k rows,
@@ -142,9 +145,11 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             projectUnit(z, n);
         }
         // The exact (or beam) choice of terms for the start's C; a vector keeps the start's terms if they fit better.
-        z = rowwiseBest(points, c, z, new TermSearch(c, k, dimension, terms, valueGrid).choose(points, n));
+        TermSearch search = new TermSearch(c, k, dimension, terms, valueGrid);
+        z = rowwiseBest(points, c, z, search.choose(points, n));
         // The codebook the terms were last searched for: a search for the same C would find the same terms again.
         double[] searched = c;
+        boolean reseededLast = false;
         List<Double> objectives = new ArrayList<>();
         double objective = FewTerms.error(points, z, n, k, c, dimension);
         objectives.add(objective);
@@ -152,8 +157,12 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             // Z-step: gradient −2(W − ZC)Cᵀ, step 1/L with L = 2‖CCᵀ‖, projected; or the searched terms; or stay,
             // whichever fits each vector best.
             Matrix cm = Matrix.of(k, dimension, c);
-            double lz = 2 * largestEigenvalue(cm.times(cm.transpose()));
             double[] z2 = z.clone();
+            if (c != searched) {
+                search = new TermSearch(c, k, dimension, terms, valueGrid);
+            }
+            // An exhaustive search's terms are each vector's optimum for C: a gradient step cannot beat them.
+            double lz = search.exhaustive() ? 0 : 2 * largestEigenvalue(cm.times(cm.transpose()));
             if (lz > 0) {
                 double[] fit = FewTerms.times(z, n, k, c, dimension);
                 for (int i = 0; i < n; i++) {
@@ -166,14 +175,16 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
                     }
                 }
             }
-            if (valueBits == 0) {
-                projectUnit(z2, n);
-            } else {
-                projectRows(z2, n, valueGrid);
+            if (lz > 0) {
+                if (valueBits == 0) {
+                    projectUnit(z2, n);
+                } else {
+                    projectRows(z2, n, valueGrid);
+                }
+                z2 = rowwiseBest(points, c, z, z2);
             }
-            z2 = rowwiseBest(points, c, z, z2);
             if (c != searched) {
-                z2 = rowwiseBest(points, c, z2, new TermSearch(c, k, dimension, terms, valueGrid).choose(points, n));
+                z2 = rowwiseBest(points, c, z2, search.choose(points, n));
                 searched = c;
             }
             // C-step: gradient −2Zᵀ(W − ZC), step 1/L with L = 2‖ZᵀZ‖; or least squares on the grid; or stay.
@@ -189,7 +200,7 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             }
             double next = FewTerms.error(points, z2, n, k, c2, dimension);
             Grid grid2 = codebookGrid;
-            double[] ls = leastSquares(gram, zw);
+            double[] ls = leastSquares(gram, zw, c);
             if (ls != null) {
                 // On the current grid, or on one fitted to the least-squares C: a grid kept from the first C-step
                 // would clip the codewords that grow later in an LC run.
@@ -215,7 +226,16 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             if (next > objective) {
                 break; // rounding: keep the last iterate, whose objective is lower
             }
-            boolean converged = objective - next <= 1e-9 * objective;
+            // Rows no vector uses are moved onto the worst-fitted vectors: the objective stays (Z ignores them) and
+            // the next term search can only lower it; left alone, neither the search nor the update would move them.
+            double[] moved = reseedUnused(points, z2, c2, grid2);
+            boolean stalled = objective - next <= 1e-9 * objective;
+            // A stalled descent goes on once after moving rows, so that the search can take them up.
+            boolean converged = stalled && (moved == null || reseededLast);
+            reseededLast = moved != null && stalled;
+            if (moved != null) {
+                c2 = moved;
+            }
             z = z2;
             c = c2;
             codebookGrid = grid2;
@@ -226,6 +246,63 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
             }
         }
         return sparse(x, n, z, c, valueGrid, codebookGrid, objectives);
+    }
+
+    /**
+     * The codebook with each row that no vector of z uses moved so that one of the worst-fitted vectors would fit
+     * exactly if it swapped one of its terms for that row (as k-means re-seeds an empty cluster), projected onto the
+     * grid; null when every row is used or every vector fits exactly.
+     */
+    private double[] reseedUnused(double[] points, double[] z, double[] c, Grid grid) {
+        int n = points.length / dimension;
+        boolean[] used = new boolean[k];
+        int unused = k;
+        for (int i = 0; i < n && unused > 0; i++) {
+            for (int j = 0; j < k; j++) {
+                if (z[i * k + j] != 0 && !used[j]) {
+                    used[j] = true;
+                    unused--;
+                }
+            }
+        }
+        if (unused == 0) {
+            return null;
+        }
+        double[] errors = FewTerms.rowErrors(points, z, n, k, c, dimension);
+        double[] fit = FewTerms.times(z, n, k, c, dimension);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(errors[b], errors[a]));
+        double[] out = c.clone();
+        int next = 0;
+        boolean moved = false;
+        for (int j = 0; j < k; j++) {
+            if (used[j]) {
+                continue;
+            }
+            int term = -1;
+            int i = -1;
+            while (term < 0 && next < n && errors[order[next]] > 0) {
+                i = order[next++];
+                for (int a = 0; a < k && term < 0; a++) {
+                    if (z[i * k + a] != 0) {
+                        term = a;
+                    }
+                }
+            }
+            if (term < 0) {
+                break;
+            }
+            double v = valueBits == 0 ? 1 : z[i * k + term];
+            for (int t = 0; t < dimension; t++) {
+                out[j * dimension + t] = grid.project(c[term * dimension + t]
+                        + (points[i * dimension + t] - fit[i * dimension + t]) / v);
+            }
+            moved = true;
+        }
+        return moved ? out : null;
     }
 
     /** Per vector, the row of a or b (dense n×k) that fits w better under the codebook c. */
@@ -266,16 +343,29 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
                 + codebookBits + ")";
     }
 
-    /** C solving (ZᵀZ)·C = ZᵀW by Gaussian elimination with partial pivoting; null when ZᵀZ is singular. */
-    private double[] leastSquares(Matrix gram, Matrix zw) {
+    /**
+     * C solving (ZᵀZ + εI)·C = ZᵀW + ε·C_now by Gaussian elimination with partial pivoting: least squares, with a
+     * ridge towards the current C (ε = 10⁻⁹ of ZᵀZ's mean diagonal) that leaves an unused row where it is and
+     * gives rows always taken together (a singular block) the nearest solution, so that one unused row no longer
+     * leaves every row to the gradient step; null only when no row is used.
+     */
+    private double[] leastSquares(Matrix gram, Matrix zw, double[] now) {
         int m = k;
+        double trace = 0;
+        for (int i = 0; i < m; i++) {
+            trace += gram.get(i, i);
+        }
+        if (!(trace > 0)) {
+            return null;
+        }
+        double ridge = 1e-9 * trace / m;
         double[][] a = new double[m][m + dimension];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
-                a[i][j] = gram.get(i, j);
+                a[i][j] = gram.get(i, j) + (i == j ? ridge : 0);
             }
             for (int t = 0; t < dimension; t++) {
-                a[i][m + t] = zw.get(i, t);
+                a[i][m + t] = zw.get(i, t) + ridge * now[i * dimension + t];
             }
         }
         for (int col = 0; col < m; col++) {
@@ -285,8 +375,8 @@ public record SparseQuantizedFactors(int k, int dimension, int terms, int valueB
                     pivot = r;
                 }
             }
-            if (Math.abs(a[pivot][col]) < 1e-12) {
-                return null; // an unused codebook row: keep the gradient step
+            if (!(Math.abs(a[pivot][col]) > 0)) {
+                return null;
             }
             double[] swap = a[col];
             a[col] = a[pivot];

@@ -98,6 +98,94 @@ class SparseQuantizedFactorsTest {
         assertTrue(w.squaredDistance(again.decompress()) <= w.squaredDistance(f.decompress()) * (1 + 1e-9));
     }
 
+    /**
+     * A warm start whose third row no vector uses: one iteration's least squares still moves the used rows onto
+     * their vectors' means (a singular ZᵀZ used to leave every row to a 1/L gradient step, which moves a row used by
+     * 10 of 40 vectors a third of the way).
+     */
+    @Test
+    void anUnusedRowDoesNotStopTheLeastSquaresUpdate() {
+        Random random = new Random(3);
+        double[][] centres = {{0, 0}, {10, 10}};
+        int[] sizes = {30, 10};
+        Matrix w = clusters(random, centres, sizes);
+        double[] start = {0.5, 0.5, 10.5, 10.5, 100, 100};
+        SparseFactors f = (SparseFactors) new SparseQuantizedFactors(3, 2, 1, 0, 32, 1)
+                .compress(w, CStep.of(1, 1, warmStart(w, start, 3)));
+        double[] c = f.codebook().toArray();
+        for (int r = 0, first = 0; r < 2; first += sizes[r], r++) {
+            for (int t = 0; t < 2; t++) {
+                double mean = 0;
+                for (int i = first; i < first + sizes[r]; i++) {
+                    mean += w.get(i, t) / sizes[r];
+                }
+                assertEquals(mean, c[r * 2 + t], 1e-6, "row " + r + " on its vectors' mean");
+            }
+        }
+    }
+
+    /**
+     * Four clusters, a warm start with three rows on three of them and the fourth row far away: the unused row is
+     * moved onto the worst-fitted vector, the search takes it up, and the descent ends at the four clusters' own
+     * scatter (left unused, the row stayed where it was and the fourth cluster kept the wrong rows).
+     */
+    @Test
+    void anUnusedRowIsPutToUse() {
+        Random random = new Random(4);
+        double[][] centres = {{0, 0}, {10, 0}, {0, 10}, {10, 10}};
+        int[] sizes = {20, 20, 20, 20};
+        Matrix w = clusters(random, centres, sizes);
+        double scatter = 0;
+        for (int r = 0, first = 0; r < 4; first += sizes[r], r++) {
+            for (int t = 0; t < 2; t++) {
+                double mean = 0;
+                for (int i = first; i < first + sizes[r]; i++) {
+                    mean += w.get(i, t) / sizes[r];
+                }
+                for (int i = first; i < first + sizes[r]; i++) {
+                    scatter += (w.get(i, t) - mean) * (w.get(i, t) - mean);
+                }
+            }
+        }
+        double[] start = {0, 0, 10, 0, 0, 10, 1000, 1000};
+        SparseFactors f = (SparseFactors) new SparseQuantizedFactors(4, 2, 1, 0, 32)
+                .compress(w, CStep.of(1, 1, warmStart(w, start, 4)));
+        assertEquals(scatter, w.squaredDistance(f.decompress()), 1e-6 * scatter, "the four clusters' scatter");
+    }
+
+    /** Vectors around the centres, sizes[r] of them around centres[r], one cluster after the other. */
+    private static Matrix clusters(Random random, double[][] centres, int[] sizes) {
+        int n = java.util.Arrays.stream(sizes).sum();
+        double[] w = new double[n * 2];
+        for (int r = 0, i = 0; r < centres.length; r++) {
+            for (int m = 0; m < sizes[r]; m++, i++) {
+                w[i * 2] = centres[r][0] + 0.3 * random.nextGaussian();
+                w[i * 2 + 1] = centres[r][1] + 0.3 * random.nextGaussian();
+            }
+        }
+        return Matrix.of(n, 2, w);
+    }
+
+    /** A previous Θ with one unit term per vector (its nearest row) and a float codebook. */
+    private static SparseFactors warmStart(Matrix w, double[] codebook, int k) {
+        int n = w.rows();
+        int[] indices = new int[n];
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double dx = w.get(i, 0) - codebook[j * 2];
+                double dy = w.get(i, 1) - codebook[j * 2 + 1];
+                if (dx * dx + dy * dy < best) {
+                    best = dx * dx + dy * dy;
+                    indices[i] = j;
+                }
+            }
+            values[i] = 1;
+        }
+        return new SparseFactors(n, 2, Matrix.of(k, 2, codebook), indices, values, 1, 0, 0, 32, 0, new double[] {0});
+    }
+
     private static void assertOnGrid(double v, int bits, double scale) {
         if (bits >= 32) {
             return;

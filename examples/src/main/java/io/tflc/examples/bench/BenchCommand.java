@@ -23,10 +23,11 @@ import picocli.CommandLine.Unmatched;
                 "  gflops [MODEL…]       L-step GFLOP/s / a 2048³ MatMul's GFLOP/s (lenet300, lenet5, resnet20, …)",
                 "  serving [--threads N] A B  per-batch latency of SavedModels A and B",
                 "  distributed           LeNet5 L-step examples/s on 1 and 2 loopback workers, step = compute",
-                "                        + all-reduce"})
+                "                        + all-reduce",
+                "  factors-matmul        a sparse-factors kernel served factored / decoded to dense"})
 public final class BenchCommand implements Callable<Integer> {
     private static final List<String> SUITES = List.of("csteps", "lstep", "feed", "stream", "cstep-share", "gflops",
-            "serving", "distributed");
+            "serving", "distributed", "factors-matmul");
 
     @Parameters(index = "0", arity = "1", description = "the suite: ${COMPLETION-CANDIDATES}",
             completionCandidates = Suites.class)
@@ -54,6 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return ServingBenchmark.run(arguments);
             case "distributed":
                 return DistributedBenchmark.run();
+            case "factors-matmul":
+                return FactorsMatMulBenchmark.run();
             case "csteps":
                 List<String> args = new ArrayList<>(arguments);
                 args.add(CStepBenchmark.class.getName());

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         description = "Learning-Compression of TensorFlow SavedModels from Java.",
         subcommands = {DemoCommand.class, TrainReferenceCommand.class, CompressCommand.class, EvaluateCommand.class,
                 InspectCommand.class, VerifyCommand.class, PruneIdCommand.class, SensitivityCommand.class, AutoCommand.class,
-                ExperimentsCommand.class, BenchCommand.class})
+                ExperimentsCommand.class, BenchCommand.class, ChartCommand.class})
 public final class Main implements Runnable {
     /** SLF4J's simple binding reads its level once, at the first logger: before any command runs. */
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
