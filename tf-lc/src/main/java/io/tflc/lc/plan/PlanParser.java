@@ -285,7 +285,12 @@ public final class PlanParser {
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
         boolean foldBatchNorm = plan.bool("fold_batch_norm", false);
+        int align = plan.integer("align", 0);
+        if (align < 0) {
+            throw new PlanException("align is " + align + "; it is the multiple factored ranks are rounded up to (1: "
+                    + "any rank), or leave it out for the alignment measured on this machine");
+        }
         plan.finish();
-        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output, foldBatchNorm);
+        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output, foldBatchNorm, align);
     }
 }

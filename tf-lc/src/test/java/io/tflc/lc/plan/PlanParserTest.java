@@ -172,6 +172,19 @@ class PlanParserTest {
                 .withOutput(Path.of("/elsewhere")).foldBatchNorm());
     }
 
+    /** Issue 18: the plan's align rounds factored ranks (0 when absent: measured on the machine). */
+    @Test
+    void theAlignmentOfFactoredRanksIsAPlanSetting() {
+        assertEquals(0, parse(PLAN).align());
+        Plan aligned = parse(PLAN.replace("\"seed\": 3,", "\"seed\": 3, \"align\": 16,"));
+        assertEquals(16, aligned.align());
+        assertEquals(16, aligned.withOutput(Path.of("/elsewhere")).align());
+        PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"seed\": 3,",
+                "\"seed\": 3, \"align\": -1,")));
+        assertTrue(e.getMessage().contains("align is -1") && e.getMessage().contains("factored ranks"),
+                e.getMessage());
+    }
+
     /** Issue 15, item 7: statistics are never compressed: patterns skip them, naming one is an error. */
     @Test
     void statisticsAreNeverCompressed() {
