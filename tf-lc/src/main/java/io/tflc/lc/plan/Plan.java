@@ -19,7 +19,8 @@ import java.util.List;
  * @param seed seeds minibatch shuffling (and so, with the same plan, the whole run)
  * @param output the folder the run writes its report and compressed model to
  * @param foldBatchNorm fold inference-mode BatchNorm into the layers before it as soon as the model is loaded, so
- *     that the weights compressed are the ones that run ({@link io.tflc.savedmodels.BatchNormFolding})
+ *     that the weights compressed are the ones that run ({@link io.tflc.savedmodels.BatchNormFolding}); a plan
+ *     that does not say folds when it has a factored task, whose export should have no BatchNorm left
  * @param align the multiple that ranks of factored rank-selection tasks are rounded up to, and that a fixed rank is
  *     compared with after export (0: the alignment measured on the running machine; 1: none); pruning's too when
  *     {@code prune.align} is not given

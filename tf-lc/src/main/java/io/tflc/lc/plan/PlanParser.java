@@ -284,7 +284,8 @@ public final class PlanParser {
 
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
-        boolean foldBatchNorm = plan.bool("fold_batch_norm", false);
+        boolean foldBatchNorm = plan.bool("fold_batch_norm",
+                tasks.stream().anyMatch(t -> t.form() == ModelExporter.Form.FACTORED));
         int align = plan.integer("align", 0);
         if (align < 0) {
             throw new PlanException("align is " + align + "; it is the multiple factored ranks are rounded up to (1: "

@@ -172,6 +172,16 @@ class PlanParserTest {
                 .withOutput(Path.of("/elsewhere")).foldBatchNorm());
     }
 
+    /** Issue 18: a factored task's export should have no BatchNorm left, so such a plan folds unless it says not. */
+    @Test
+    void aPlanWithAFactoredTaskFoldsBatchNormUnlessItSaysNot() {
+        String factored = PLAN.replace("{\"type\": \"adaptive_codebook\", \"k\": 2}}",
+                "{\"type\": \"low_rank\", \"rank\": 2}, \"form\": \"factored\"}");
+        assertTrue(parse(factored).foldBatchNorm());
+        assertFalse(parse(factored.replace("\"seed\": 3,", "\"seed\": 3, \"fold_batch_norm\": false,"))
+                .foldBatchNorm());
+    }
+
     /** Issue 18: the plan's align rounds factored ranks (0 when absent: measured on the machine). */
     @Test
     void theAlignmentOfFactoredRanksIsAPlanSetting() {

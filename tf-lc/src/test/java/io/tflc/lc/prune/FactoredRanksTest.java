@@ -24,12 +24,12 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Issue 18: a plan's factored rank-selection task keeps its rank in multiples of the plan's {@code align} (rounded
- * up).
+ * up), and, because it has a factored task, folds the model's BatchNorm first, so the export has none left.
  */
 class FactoredRanksTest {
 
     @Test
-    void aFactoredRankSelectionRunKeepsAlignedRanks(@TempDir Path dir) throws Exception {
+    void aFactoredRankSelectionRunKeepsAlignedRanksAndExportsNoBatchNorm(@TempDir Path dir) throws Exception {
         LayerGraph layers = new LayerGraph(new Graph(), 5);
         Placeholder<TFloat32> input = layers.input(28, 28, 1);
         Operand<TFloat32> x = layers.relu(layers.batchNorm("batch_normalization",
@@ -57,8 +57,12 @@ class FactoredRanksTest {
                     }
                 });
         assertTrue(notices.contains("factored ranks: alignment: 8 (align)"), notices.toString());
+        assertTrue(notices.stream().anyMatch(n -> n.startsWith("fold_batch_norm: folded 2 of 2")), notices.toString());
         try (SavedModelBundle served = SavedModelBundle.load(dir.resolve("run").resolve("model").toString(),
                 "serve")) {
+            List<String> types = new ArrayList<>();
+            served.graph().operations().forEachRemaining(op -> types.add(op.type()));
+            assertTrue(types.stream().noneMatch(t -> t.startsWith("FusedBatchNorm")), types.toString());
             GraphOperation u = served.graph().operation("tflc_storage/factors_0/u/read");
             long rank = u == null ? -1 : u.output(0).shape().get(3);
             System.out.println("factored rank of conv2d_1/kernel (40 filters), aligned to 8: " + rank);
