@@ -91,7 +91,9 @@ public final class ModelExporter {
         List<CompressedTask> decodedAtLoad = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             CompressedTask task = tasks.get(t);
-            if (task.form() == Form.FACTORED && task.theta() instanceof LowRankFactors f && task.weights().size() == 1) {
+            // Rank 0 (rank selection may choose it) has no factored layer: a convolution to 0 channels is refused.
+            if (task.form() == Form.FACTORED && task.theta() instanceof LowRankFactors f && f.rank() > 0
+                    && task.weights().size() == 1) {
                 ModelWeight w = model.weight(task.weights().get(0));
                 factors.addAll(Factoring.rewrite(rewritten, w.name(), w.consumer(), f, STORAGE + "/factors_" + t,
                         task.view() instanceof io.tflc.compressors.views.ConvSpatial));

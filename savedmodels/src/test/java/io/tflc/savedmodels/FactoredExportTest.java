@@ -91,6 +91,34 @@ class FactoredExportTest {
         }
     }
 
+    /** Rank selection may choose rank 0: such a layer is stored decoded at load (zeros), not as 0-channel layers. */
+    @org.junit.jupiter.api.Test
+    void rankZeroExportsAndServesTheNestedModel(@TempDir Path dir) throws Exception {
+        long[] dims = {2, 12, 12, 1};
+        float[] batch = new float[2 * 144];
+        Random random = new Random(3);
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = random.nextFloat();
+        }
+        Path target = dir.resolve("rank0");
+        float[] nested;
+        try (TrainableModel model = SavedModelRoundTripTest.cnn(4)) {
+            View view = new ConvFilters(model.weight("conv2d/kernel").dims());
+            double[] d = Precision.toDoubles(model.access().read(List.of("conv2d/kernel")).get("conv2d/kernel"));
+            LowRankFactors theta = (LowRankFactors) new FixedRank(0).compress(view.pack(List.of(d)), CStep.direct(1));
+            model.access().assign(Map.of("conv2d/kernel", Precision.toFloats(view.unpack(theta.decompress()).get(0))));
+            nested = FloatRun.run(model.session(), "input", "probabilities", dims, batch);
+            ModelExporter.write(model, List.of(new ModelExporter.CompressedTask(List.of("conv2d/kernel"), view, theta,
+                    ModelExporter.Form.FACTORED)), target, false);
+        }
+        try (SavedModelBundle bundle = SavedModelBundle.load(target.toString(), "serve")) {
+            float[] served = FloatRun.run(bundle.session(), "input", "probabilities", dims, batch);
+            for (int i = 0; i < nested.length; i++) {
+                assertEquals(nested[i], served[i], 1e-6, "output " + i);
+            }
+        }
+    }
+
     private static long totalFlops(TrainableModel model) {
         return model.weights().stream().mapToLong(w -> Flops.perExample(model, w)).sum();
     }

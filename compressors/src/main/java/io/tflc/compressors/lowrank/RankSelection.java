@@ -15,19 +15,51 @@ import io.tflc.compressors.Uncompressed;
  * multiply-adds one factor parameter costs per example (1 for a dense layer, the output's H·W for a convolution).
  * With {@code normalize} the distance term is divided by ‖x‖², which makes α comparable across layers. Needs
  * μ &gt; 0 (see {@link CStep}).
+ *
+ * <p>With an {@code alignment} a &gt; 1 (a layer exported in factored form, whose rank is a channel count that CPU
+ * kernels process in blocks of a), the rank r* the criterion chooses is then rounded <em>up</em> to a multiple of
+ * a, and the factors are the truncated SVD at that rank. Rounding up never raises the distance term (it only falls
+ * with the rank), so whatever error the criterion accepted still holds, and a rank within one block costs about the
+ * time of the block's largest: the extra ranks are nearly free in latency and only cost storage. Rounding to the
+ * nearest multiple could round down and exceed the error the criterion accepted, so it is not done. When the
+ * rounded rank would reach min(m, n) (where factors stop paying) r* stays as it is.
  */
-public record RankSelection(double alpha, double costPerParameter, boolean normalize) implements Compression {
+public record RankSelection(double alpha, double costPerParameter, boolean normalize, int alignment)
+        implements Compression {
 
     public RankSelection {
         if (!(alpha >= 0) || Double.isInfinite(alpha) || !(costPerParameter > 0)) {
             throw new IllegalArgumentException("rank selection needs α ≥ 0 and a cost per parameter > 0; got α="
                     + alpha + ", cost per parameter=" + costPerParameter);
         }
+        if (alignment < 1) {
+            throw new IllegalArgumentException("rank selection's alignment is " + alignment + "; it must be at least "
+                    + "1 (1: any rank)");
+        }
+    }
+
+    /** Ranks as the criterion chooses them (no alignment). */
+    public RankSelection(double alpha, double costPerParameter, boolean normalize) {
+        this(alpha, costPerParameter, normalize, 1);
     }
 
     /** Storage criterion, no normalisation. */
     public RankSelection(double alpha) {
         this(alpha, 1, false);
+    }
+
+    /** The same criterion with ranks rounded up to multiples of {@code a}. */
+    public RankSelection aligned(int a) {
+        return new RankSelection(alpha, costPerParameter, normalize, a);
+    }
+
+    /**
+     * {@code rank} rounded up to a multiple of {@code alignment}, or {@code rank} itself when that multiple would
+     * reach {@code fullRank}.
+     */
+    static int roundUp(int rank, int alignment, int fullRank) {
+        int up = (rank + alignment - 1) / alignment * alignment;
+        return up < fullRank ? up : rank;
     }
 
     @Override
@@ -48,6 +80,7 @@ public record RankSelection(double alpha, double costPerParameter, boolean norma
         if (best >= Math.min(x.rows(), x.cols())) {
             return new Uncompressed(x);
         }
+        best = roundUp(best, alignment, Math.min(x.rows(), x.cols()));
         Matrix[] factors = svd.truncate(best);
         return new LowRankFactors(factors[0], factors[1]);
     }
@@ -74,6 +107,6 @@ public record RankSelection(double alpha, double costPerParameter, boolean norma
     @Override
     public String describe() {
         return "rank_selection(alpha=" + alpha + ", cost_per_parameter=" + costPerParameter
-                + (normalize ? ", normalized" : "") + ")";
+                + (normalize ? ", normalized" : "") + (alignment > 1 ? ", ranks aligned to " + alignment : "") + ")";
     }
 }

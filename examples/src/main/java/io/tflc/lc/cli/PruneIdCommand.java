@@ -7,6 +7,7 @@ import io.tflc.lc.prune.LatencyTable;
 import io.tflc.lc.prune.PruneReport;
 import io.tflc.lc.prune.StructuredPruner;
 import io.tflc.lc.verify.ServingLatency;
+import io.tflc.savedmodels.BatchNormFolding;
 import io.tflc.savedmodels.ModelExporter;
 import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
@@ -71,6 +72,11 @@ public final class PruneIdCommand implements Callable<Integer> {
             + "this many times (medians, range; 0: skip) (default: ${DEFAULT-VALUE})")
     private int latencyRepetitions = 5;
 
+    @Option(names = "--keep-batch-norm", description = "export BatchNorm as it is; by default inference-mode "
+            + "BatchNorm after a Conv2D, depthwise or dense layer is folded into it (outputs checked within 1e-5), so "
+            + "the pruned model runs no BatchNorm ops")
+    private boolean keepBatchNorm;
+
     @Option(names = "--out", required = true, description = "SavedModel folder to write")
     private Path out;
 
@@ -127,7 +133,9 @@ public final class PruneIdCommand implements Callable<Integer> {
                 kept = pruner.latencyTarget(size.latencyTarget, alignment, latency);
                 System.out.printf(java.util.Locale.ROOT, "estimated latency share: %.3f%n", latency.estimate(kept));
             }
-            try (TrainableModel pruned = pruner.prune(kept, m)) {
+            try (TrainableModel unfolded = pruner.prune(kept, m);
+                 TrainableModel folded = keepBatchNorm ? null : foldBatchNorm(unfolded)) {
+                TrainableModel pruned = folded != null ? folded : unfolded;
                 ModelExporter.write(pruned, out, force);
                 PruneReport report = PruneReport.measure(method, kept, pruner.notPruned(), original, pruned, test,
                         SavedModelSize.of(model).total(), SavedModelSize.of(out).total());
@@ -138,6 +146,21 @@ public final class PruneIdCommand implements Callable<Integer> {
                 }
                 System.out.println("pruned model: " + out);
             }
+        }
+    }
+
+    /**
+     * The pruned model with its BatchNorm folded into the layers before it (printed: how many, and each left alone
+     * with its reason), or null when the fold's output check fails (printed: BatchNorm is then exported as it is).
+     */
+    private static TrainableModel foldBatchNorm(TrainableModel pruned) {
+        try {
+            BatchNormFolding.Result result = BatchNormFolding.fold(pruned);
+            System.out.println(result.summary());
+            return result.model();
+        } catch (IllegalStateException e) {
+            System.out.println("BatchNorm kept as it is: " + e.getMessage());
+            return null;
         }
     }
 

@@ -39,5 +39,25 @@ class PruneIdReasonsTest {
         assertTrue(out.contains("- conv2d_2/kernel: its output reaches Add 'Add'"), out);
         assertTrue(out.contains("- conv2d_4/kernel: its output reaches Add 'Add_1'"), out);
         assertTrue(out.contains("- dense/kernel: the last layer"), out);
+        // Issue 18: by default the pruned model's BatchNorm (one after each convolution) is folded before export.
+        java.util.regex.Matcher folded = java.util.regex.Pattern.compile("fold_batch_norm: folded (\\d+) of (\\d+) "
+                + "BatchNorm nodes").matcher(out);
+        assertTrue(folded.find() && folded.group(1).equals(folded.group(2)) && !folded.group(1).equals("0"), out);
+        try (org.tensorflow.SavedModelBundle served = org.tensorflow.SavedModelBundle.load(
+                dir.resolve("pruned").toString(), "serve")) {
+            java.util.List<String> norms = new java.util.ArrayList<>();
+            served.graph().operations().forEachRemaining(op -> {
+                if (op.type().startsWith("FusedBatchNorm")) {
+                    norms.add(op.name());
+                }
+            });
+            assertEquals(java.util.List.of(), norms, "BatchNorm left in the pruned export");
+        }
+        CliRun kept = CliRun.of(new PruneIdCommand(), "--model", saved.toString(), "--data",
+                "idx:" + Datasets.FASHION_MNIST, "--split-train", "500", "--pruning-images", "500", "--keep", "0.5",
+                "--align", "8", "--latency-repetitions", "0", "--keep-batch-norm", "--out",
+                dir.resolve("kept").toString());
+        assertEquals(0, kept.status(), kept.all());
+        assertTrue(!kept.output().contains("fold_batch_norm"), kept.output());
     }
 }

@@ -358,7 +358,9 @@ public final class PlanRunner {
         int[] sample = java.util.Arrays.copyOf(train.shuffledIndices(new java.util.SplittableRandom(plan.seed())),
                 Math.min(p.images(), train.size()));
         StructuredPruner pruner = new StructuredPruner(model, train.select(sample));
-        io.tflc.lc.prune.Alignment.Chosen chosen = io.tflc.lc.prune.Alignment.resolve(p.align(), "prune.align");
+        io.tflc.lc.prune.Alignment.Chosen chosen = p.align() > 0 || plan.align() == 0
+                ? io.tflc.lc.prune.Alignment.resolve(p.align(), "prune.align")
+                : io.tflc.lc.prune.Alignment.resolve(plan.align(), "align");
         listener.notice("pruning " + chosen.line());
         int align = chosen.alignment();
         var kept = Double.isNaN(p.keep()) ? pruner.flopsTarget(p.flopsTarget(), align) : pruner.keep(p.keep(), align);
@@ -394,6 +396,13 @@ public final class PlanRunner {
         for (TaskSpec spec : plan.tasks()) {
             tasks.addAll(spec.resolve(model));
         }
+        int rankAlignment = 1;
+        if (io.tflc.lc.prune.FactoredRanks.concerns(tasks)) {
+            io.tflc.lc.prune.Alignment.Chosen chosen = io.tflc.lc.prune.Alignment.resolve(plan.align(), "align");
+            listener.notice("factored ranks: " + chosen.line());
+            rankAlignment = chosen.alignment();
+            tasks = io.tflc.lc.prune.FactoredRanks.aligned(tasks, rankAlignment);
+        }
         LcRun run;
         LcReport report;
         LStepSettings settings = plan.lStep(train.size());
@@ -416,7 +425,7 @@ public final class PlanRunner {
         run.applyBestWeights();
         ModelExporter.write(model, stored(tasks, run.best().thetas()), output.resolve("model"), true);
         listener.notice("exported: " + report.exportedText());
-        factoredFormCheck(model, stored(tasks, run.best().thetas()), output, test, options, listener);
+        factoredFormCheck(model, stored(tasks, run.best().thetas()), output, test, options, rankAlignment, listener);
         // DC stores another Θ than LC (e.g. other ranks), so its size is measured on an export too.
         SavedModelSize directCompression = ModelExporter.sizeOf(model, stored(tasks, run.directThetas()), output);
         ReportWriter.Sizes sizes = new ReportWriter.Sizes(SavedModelSize.of(plan.model().savedModel()),
@@ -450,10 +459,11 @@ public final class PlanRunner {
      * and skipped, never the end of a finished run.
      */
     private static void factoredFormCheck(TrainableModel model, List<ModelExporter.CompressedTask> stored,
-                                          Path output, Dataset test, Options options, LcRun.Listener listener) {
+                                          Path output, Dataset test, Options options, int alignment,
+                                          LcRun.Listener listener) {
         try {
             io.tflc.lc.verify.FactoredFormCheck.check(model, stored, output.resolve("model"), test, output,
-                    options.trust()).forEach(listener::notice);
+                    options.trust(), alignment).forEach(listener::notice);
         } catch (IOException | RuntimeException e) {
             listener.notice("factored-form check skipped: " + e.getMessage());
         }

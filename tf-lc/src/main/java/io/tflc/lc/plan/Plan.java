@@ -19,10 +19,14 @@ import java.util.List;
  * @param seed seeds minibatch shuffling (and so, with the same plan, the whole run)
  * @param output the folder the run writes its report and compressed model to
  * @param foldBatchNorm fold inference-mode BatchNorm into the layers before it as soon as the model is loaded, so
- *     that the weights compressed are the ones that run ({@link io.tflc.savedmodels.BatchNormFolding})
+ *     that the weights compressed are the ones that run ({@link io.tflc.savedmodels.BatchNormFolding}); a plan
+ *     that does not say folds when it has a factored task, whose export should have no BatchNorm left
+ * @param align the multiple that ranks of factored rank-selection tasks are rounded up to, and that a fixed rank is
+ *     compared with after export (0: the alignment measured on the running machine; 1: none); pruning's too when
+ *     {@code prune.align} is not given
  */
 public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
-                   LStepSettings lStep, long seed, Path output, boolean foldBatchNorm) {
+                   LStepSettings lStep, long seed, Path output, boolean foldBatchNorm, int align) {
 
     /**
      * μ0 = 0.01 growing ×1.3 for 30 steps: what the shipped Keras plans use, and what fills in a plan's schedule that
@@ -63,9 +67,15 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
         this(model, data, loss, prune, tasks, schedule, lStep, seed, output, false);
     }
 
+    /** A plan with the alignment measured on the running machine. */
+    public Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec> tasks, MuSchedule schedule,
+                LStepSettings lStep, long seed, Path output, boolean foldBatchNorm) {
+        this(model, data, loss, prune, tasks, schedule, lStep, seed, output, foldBatchNorm, 0);
+    }
+
     /** The same plan writing to another folder. */
     public Plan withOutput(Path folder) {
-        return new Plan(model, data, loss, prune, tasks, schedule, lStep, seed, folder, foldBatchNorm);
+        return new Plan(model, data, loss, prune, tasks, schedule, lStep, seed, folder, foldBatchNorm, align);
     }
 
     /**

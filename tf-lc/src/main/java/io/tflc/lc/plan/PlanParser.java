@@ -288,13 +288,19 @@ public final class PlanParser {
 
         long seed = plan.integer("seed", 0);
         Path output = base.resolve(plan.string("output"));
-        boolean foldBatchNorm = plan.bool("fold_batch_norm", false);
+        boolean foldBatchNorm = plan.bool("fold_batch_norm",
+                tasks.stream().anyMatch(t -> t.form() == ModelExporter.Form.FACTORED));
+        int align = plan.integer("align", 0);
+        if (align < 0) {
+            throw new PlanException("align is " + align + "; it is the multiple factored ranks are rounded up to (1: "
+                    + "any rank), or leave it out for the alignment measured on this machine");
+        }
         // Where the run goes, not what it computes: io.tflc.lc.distributed.Distribution reads them.
         if (plan.integer("workers", 1) < 1) {
             throw new PlanException("workers must be ≥ 1 (worker processes that share the L-step)");
         }
         plan.string("cluster", null);
         plan.finish();
-        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output, foldBatchNorm);
+        return new Plan(m, d, loss, prune, tasks, mu, settings, seed, output, foldBatchNorm, align);
     }
 }

@@ -1,5 +1,6 @@
 package io.tflc.lc.verify;
 
+import io.tflc.compressors.LowRankFactors;
 import io.tflc.lc.data.Dataset;
 import io.tflc.savedmodels.Folders;
 import io.tflc.savedmodels.ModelExporter;
@@ -17,7 +18,10 @@ import java.util.Locale;
  * thin ops can cost more than one dense op on blocked CPU kernels). For each factored task, the same model is
  * exported once more with that task in the dense form and both are served side by side
  * ({@link ServingLatency}, {@value #REPETITIONS} repetitions); a factored layer whose every repetition is slower
- * is reported as a warning, with the measured ratio and the fix.
+ * is reported as a warning, with the measured ratio and the fix. With an alignment a &gt; 1, a factored task whose
+ * rank r is not a multiple of a (a fixed rank the user gave is kept as given) is also served beside the same export
+ * with its factors truncated to the multiple below, ⌊r/a⌋·a: CPU kernels process channels in blocks, so the
+ * smaller rank may be faster for little error; when every repetition says so, a warning gives the ratio and the rank.
  */
 public final class FactoredFormCheck {
     private static final int REPETITIONS = 3;
@@ -32,6 +36,16 @@ public final class FactoredFormCheck {
      */
     public static List<String> check(TrainableModel model, List<ModelExporter.CompressedTask> tasks, Path exported,
                                      Dataset data, Path scratch, ModelTrust trust) throws IOException {
+        return check(model, tasks, exported, data, scratch, trust, 1);
+    }
+
+    /**
+     * {@link #check(TrainableModel, List, Path, Dataset, Path, ModelTrust)}, and for each factored task whose rank is
+     * not a multiple of {@code alignment} (with one below it), one more line: the latency ratio of the rank rounded
+     * down to {@code alignment} against the export's, starting with "warning:" when the rounded rank is faster.
+     */
+    public static List<String> check(TrainableModel model, List<ModelExporter.CompressedTask> tasks, Path exported,
+                                     Dataset data, Path scratch, ModelTrust trust, int alignment) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             ModelExporter.CompressedTask task = tasks.get(t);
@@ -55,8 +69,40 @@ public final class FactoredFormCheck {
             } finally {
                 Folders.deleteRecursively(denseModel);
             }
+            if (task.theta() instanceof LowRankFactors factors && factors.rank() % alignment != 0
+                    && factors.rank() > alignment) {
+                lines.add(roundedRank(model, tasks, t, factors, alignment, exported, data, scratch, trust));
+            }
         }
         return lines;
+    }
+
+    /** Serves task {@code t} with its factors truncated to the aligned rank below beside the export. */
+    private static String roundedRank(TrainableModel model, List<ModelExporter.CompressedTask> tasks, int t,
+                                      LowRankFactors factors, int alignment, Path exported, Dataset data,
+                                      Path scratch, ModelTrust trust) throws IOException {
+        ModelExporter.CompressedTask task = tasks.get(t);
+        int rounded = factors.rank() / alignment * alignment;
+        List<ModelExporter.CompressedTask> smaller = new ArrayList<>(tasks);
+        smaller.set(t, new ModelExporter.CompressedTask(task.weights(), task.view(), factors.truncated(rounded),
+                task.form()));
+        Path roundedModel = scratch.resolve("rank-" + rounded + "-" + t);
+        try {
+            ModelExporter.write(model, smaller, roundedModel, true);
+            ServingLatency latency = ServingLatency.measure(exported, roundedModel, data, 256, REPETITIONS, trust);
+            String ratio = String.format(Locale.ROOT, "%.3f (%.3f–%.3f, %d repetitions)", latency.ratio(),
+                    latency.minRatio(), latency.maxRatio(), REPETITIONS);
+            return latency.maxRatio() < 1
+                    ? "warning: " + task.weights() + " has rank " + factors.rank() + ", not a multiple of the "
+                    + "alignment " + alignment + "; rank " + rounded + " serves faster: latency ratio rank " + rounded
+                    + "/rank " + factors.rank() + " " + ratio + " (give rank " + rounded + " if its error is "
+                    + "acceptable)"
+                    : "rank " + factors.rank() + " of " + task.weights() + " against rank " + rounded + " (the "
+                    + "alignment " + alignment + "): latency ratio rank " + rounded + "/rank " + factors.rank() + " "
+                    + ratio;
+        } finally {
+            Folders.deleteRecursively(roundedModel);
+        }
     }
 
 }

@@ -172,6 +172,29 @@ class PlanParserTest {
                 .withOutput(Path.of("/elsewhere")).foldBatchNorm());
     }
 
+    /** Issue 18: a factored task's export should have no BatchNorm left, so such a plan folds unless it says not. */
+    @Test
+    void aPlanWithAFactoredTaskFoldsBatchNormUnlessItSaysNot() {
+        String factored = PLAN.replace("{\"type\": \"adaptive_codebook\", \"k\": 2}}",
+                "{\"type\": \"low_rank\", \"rank\": 2}, \"form\": \"factored\"}");
+        assertTrue(parse(factored).foldBatchNorm());
+        assertFalse(parse(factored.replace("\"seed\": 3,", "\"seed\": 3, \"fold_batch_norm\": false,"))
+                .foldBatchNorm());
+    }
+
+    /** Issue 18: the plan's align rounds factored ranks (0 when absent: measured on the machine). */
+    @Test
+    void theAlignmentOfFactoredRanksIsAPlanSetting() {
+        assertEquals(0, parse(PLAN).align());
+        Plan aligned = parse(PLAN.replace("\"seed\": 3,", "\"seed\": 3, \"align\": 16,"));
+        assertEquals(16, aligned.align());
+        assertEquals(16, aligned.withOutput(Path.of("/elsewhere")).align());
+        PlanException e = assertThrows(PlanException.class, () -> parse(PLAN.replace("\"seed\": 3,",
+                "\"seed\": 3, \"align\": -1,")));
+        assertTrue(e.getMessage().contains("align is -1") && e.getMessage().contains("factored ranks"),
+                e.getMessage());
+    }
+
     /** Issue 15, item 7: statistics are never compressed: patterns skip them, naming one is an error. */
     @Test
     void statisticsAreNeverCompressed() {

@@ -54,6 +54,41 @@ class FactoredFormCheckTest {
         }
     }
 
+    /**
+     * Issue 18: a factored rank that is not a multiple of the alignment (9 with 8) is served beside the rank below
+     * (8), and the line says which is faster; an aligned rank (8) gets no such line.
+     */
+    @Test
+    void aRankOffTheAlignmentIsTimedAgainstTheAlignedRankBelow(@TempDir Path dir) throws Exception {
+        LayerGraph layers = new LayerGraph(new Graph(), 33);
+        Placeholder<TFloat32> input = layers.input(64);
+        Operand<TFloat32> hidden = layers.dense("dense_1", layers.dense("dense", input, 96, true), 48, true);
+        try (TrainableModel model = layers.build(input, layers.dense("dense_2", hidden, 4, false))) {
+            List<ModelExporter.CompressedTask> tasks = List.of(task(model, "dense/kernel", 9,
+                    ModelExporter.Form.FACTORED), task(model, "dense_1/kernel", 8, ModelExporter.Form.FACTORED));
+            Path exported = dir.resolve("model");
+            ModelExporter.write(model, tasks, exported, false);
+            Random random = new Random(34);
+            float[] x = new float[256 * 64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextFloat();
+            }
+            List<String> lines = FactoredFormCheck.check(model, tasks, exported, Dataset.ofClasses(x, new int[256],
+                    new int[] {64}), dir, ModelTrust.CHECK_OPS, 8);
+            System.out.println(lines);
+            assertEquals(3, lines.size(), lines.toString());
+            assertTrue(lines.get(1).matches("(warning: \\[dense/kernel] has rank 9, not a multiple of the alignment 8; "
+                    + "rank 8 serves faster: |rank 9 of \\[dense/kernel] against rank 8 \\(the alignment 8\\): )"
+                    + "latency ratio rank 8/rank 9 \\d+\\.\\d+ \\(\\d+\\.\\d+–\\d+\\.\\d+, 3 repetitions\\).*"),
+                    lines.get(1));
+            assertTrue(lines.get(2).contains("[dense_1/kernel]") && lines.get(2).contains("factored/dense"),
+                    lines.get(2));
+            try (var left = Files.list(dir)) {
+                assertEquals(List.of(exported), left.toList(), "the scratch exports are deleted");
+            }
+        }
+    }
+
     private static ModelExporter.CompressedTask task(TrainableModel model, String weight, int rank,
                                                      ModelExporter.Form form) {
         AsIs view = new AsIs(model.weight(weight).dims());
