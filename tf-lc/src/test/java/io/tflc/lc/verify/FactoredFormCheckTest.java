@@ -37,13 +37,8 @@ class FactoredFormCheckTest {
                     ModelExporter.Form.FACTORED), task(model, "dense_1/kernel", 4, ModelExporter.Form.DENSE));
             Path exported = dir.resolve("model");
             ModelExporter.write(model, tasks, exported, false);
-            Random random = new Random(32);
-            float[] x = new float[256 * 64];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = random.nextFloat();
-            }
-            List<String> lines = FactoredFormCheck.check(model, tasks, exported, Dataset.ofClasses(x, new int[256],
-                    new int[] {64}), dir, ModelTrust.CHECK_OPS);
+            List<String> lines = FactoredFormCheck.check(model, tasks, exported, randomInputs(32), dir,
+                    ModelTrust.CHECK_OPS);
             System.out.println(lines);
             assertEquals(1, lines.size(), lines.toString());
             assertTrue(lines.get(0).matches("(warning: the )?[fF]actored form of \\[dense/kernel].*latency ratio "
@@ -68,13 +63,8 @@ class FactoredFormCheckTest {
                     ModelExporter.Form.FACTORED), task(model, "dense_1/kernel", 8, ModelExporter.Form.FACTORED));
             Path exported = dir.resolve("model");
             ModelExporter.write(model, tasks, exported, false);
-            Random random = new Random(34);
-            float[] x = new float[256 * 64];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = random.nextFloat();
-            }
-            List<String> lines = FactoredFormCheck.check(model, tasks, exported, Dataset.ofClasses(x, new int[256],
-                    new int[] {64}), dir, ModelTrust.CHECK_OPS, 8);
+            List<String> lines = FactoredFormCheck.check(model, tasks, exported, randomInputs(34), dir,
+                    ModelTrust.CHECK_OPS, 8);
             System.out.println(lines);
             assertEquals(3, lines.size(), lines.toString());
             assertTrue(lines.get(1).matches("(warning: \\[dense/kernel] has rank 9, not a multiple of the alignment 8; "
@@ -95,5 +85,15 @@ class FactoredFormCheckTest {
         double[] w = Precision.toDoubles(model.access().read(List.of(weight)).get(weight));
         LowRankFactors theta = (LowRankFactors) new FixedRank(rank).compress(view.pack(List.of(w)), CStep.direct(1));
         return new ModelExporter.CompressedTask(List.of(weight), view, theta, form);
+    }
+
+    /** 256 uniform inputs of width 64 (the fixtures' input), labels unused. */
+    private static Dataset randomInputs(long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[256 * 64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        return Dataset.ofClasses(x, new int[256], new int[] {64});
     }
 }
