@@ -48,19 +48,28 @@ final class CheckpointTensors {
      */
     private final Map<Object, JsonObject> refs = new IdentityHashMap<>();
 
+    /** Writes an array's file. */
+    private interface ArrayWriter {
+        JsonObject write() throws IOException;
+    }
+
+    /** The reference to {@code array}: its earlier one when this checkpoint already wrote it, else {@code writer}'s. */
+    private JsonObject once(Object array, ArrayWriter writer) throws IOException {
+        JsonObject ref = refs.get(array);
+        if (ref == null) {
+            ref = writer.write();
+            refs.put(array, ref);
+        }
+        return ref.deepCopy();
+    }
+
     /** The folder's name, as the manifest refers to it. */
     String name() {
         return folder.getFileName().toString();
     }
 
     JsonObject write(float[] values, String what) throws IOException {
-        JsonObject known = refs.get(values);
-        if (known != null) {
-            return known.deepCopy();
-        }
-        JsonObject ref = written(values, what);
-        refs.put(values, ref);
-        return ref.deepCopy();
+        return once(values, () -> written(values, what));
     }
 
     private JsonObject written(float[] values, String what) throws IOException {
@@ -73,13 +82,7 @@ final class CheckpointTensors {
     }
 
     JsonObject write(double[] values, String what) throws IOException {
-        JsonObject known = refs.get(values);
-        if (known != null) {
-            return known.deepCopy();
-        }
-        JsonObject ref = written(values, what);
-        refs.put(values, ref);
-        return ref.deepCopy();
+        return once(values, () -> written(values, what));
     }
 
     private JsonObject written(double[] values, String what) throws IOException {
@@ -92,13 +95,7 @@ final class CheckpointTensors {
     }
 
     JsonObject write(int[] values, String what) throws IOException {
-        JsonObject known = refs.get(values);
-        if (known != null) {
-            return known.deepCopy();
-        }
-        JsonObject ref = written(values, what);
-        refs.put(values, ref);
-        return ref.deepCopy();
+        return once(values, () -> written(values, what));
     }
 
     private JsonObject written(int[] values, String what) throws IOException {
@@ -111,13 +108,7 @@ final class CheckpointTensors {
     }
 
     JsonObject write(Matrix matrix, String what) throws IOException {
-        JsonObject known = refs.get(matrix);
-        if (known != null) {
-            return known.deepCopy();
-        }
-        JsonObject ref = written(matrix, what);
-        refs.put(matrix, ref);
-        return ref.deepCopy();
+        return once(matrix, () -> written(matrix, what));
     }
 
     private JsonObject written(Matrix matrix, String what) throws IOException {
