@@ -80,7 +80,7 @@ public final class LearningRateRange {
         Map<String, float[]> saved = model.access().readAll();
         try (BatchSource probeBatches = probe.head(PROBE).batchesFor(model, PROBE)) {
             // μ = 0 zeroes the penalty whatever the targets are; the current weights serve.
-            lstep.setPenalty(0, model.access().read(penalized));
+            lstep.setPenalty(0, saved);
             lstep.resetOptimizer();
             List<Double> losses = new ArrayList<>();
             losses.add(lstep.evaluate(probeBatches).loss());
@@ -94,8 +94,8 @@ public final class LearningRateRange {
                 left[0] = UPDATES;
                 boolean[] finite = {true};
                 while (left[0] > 0) {
-                    batches.shuffled(random, batch -> {
-                        if (left[0] > 0 && finite[0]) {
+                    batches.shuffledHead(random, left[0], batch -> {
+                        if (finite[0]) {
                             left[0]--;
                             finite[0] = Float.isFinite(lstep.update(batch));
                         }

@@ -25,6 +25,20 @@ public interface BatchSource extends AutoCloseable {
      */
     void shuffled(SplittableRandom random, Minibatches.BatchConsumer consumer);
 
+    /**
+     * The first {@code batches} batches (all, if a pass has fewer) of the pass {@link #shuffled} would make with the
+     * same {@code random}. A source that can stop early does; this default makes the whole pass and skips the rest.
+     */
+    default void shuffledHead(SplittableRandom random, int batches, Minibatches.BatchConsumer consumer) {
+        int[] left = {batches};
+        shuffled(random, batch -> {
+            if (left[0] > 0) {
+                left[0]--;
+                consumer.accept(batch);
+            }
+        });
+    }
+
     /** One pass in the stored order. */
     void inOrder(Minibatches.BatchConsumer consumer);
 

@@ -71,6 +71,13 @@ public final class Minibatches implements BatchSource {
         forEach(data.shuffledIndices(random), consumer);
     }
 
+    /** Fills only the batches asked for, not the whole pass. */
+    @Override
+    public void shuffledHead(java.util.SplittableRandom random, int batches, BatchConsumer consumer) {
+        int[] order = data.shuffledIndices(random);
+        forEach(java.util.Arrays.copyOf(order, (int) Math.min(order.length, (long) batches * batchSize)), consumer);
+    }
+
     @Override
     public void inOrder(BatchConsumer consumer) {
         forEachInOrder(consumer);
