@@ -214,6 +214,8 @@ final class TfRecordBatches implements BatchSource {
         boolean inOrder = random == null;
         int count = count();
         Block current = null;
+        // The next block, while a batch spans it and the current one: closed by the finally if that batch fails.
+        Block following = null;
         try {
             current = nextBlock(0, random);
             int at = 0;
@@ -227,7 +229,7 @@ final class TfRecordBatches implements BatchSource {
                     at = 0;
                 }
                 int fromA = Math.min(size, current.size() - at);
-                Block following = fromA < size ? nextBlock(current.first() + current.size(), random) : null;
+                following = fromA < size ? nextBlock(current.first() + current.size(), random) : null;
                 Block b2 = following != null ? following : current;
                 try (TInt32 a = TInt32.vectorOf(java.util.Arrays.copyOfRange(current.order(), at, at + fromA));
                      TInt32 c = TInt32.vectorOf(java.util.Arrays.copyOfRange(b2.order(), 0, size - fromA));
@@ -243,6 +245,7 @@ final class TfRecordBatches implements BatchSource {
                 if (following != null) {
                     current.close();
                     current = following;
+                    following = null;
                     at = size - fromA;
                 } else {
                     at += fromA;
@@ -259,6 +262,9 @@ final class TfRecordBatches implements BatchSource {
                 // the end, as expected
             }
         } finally {
+            if (following != null) {
+                following.close();
+            }
             if (current != null) {
                 current.close();
             }
