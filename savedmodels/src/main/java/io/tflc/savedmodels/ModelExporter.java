@@ -53,6 +53,13 @@ public final class ModelExporter {
 
     /** One task's result: its weights, their view, the compressed parameters and the runtime form. */
     public record CompressedTask(List<String> weights, View view, Theta theta, Form form) {
+        /**
+         * Whether the export computes this task's layer from its factors: a factored low-rank task of one weight,
+         * of rank above 0 (rank selection may choose 0, and a convolution to 0 channels is refused); else decoded.
+         */
+        public boolean exportedFactored() {
+            return form == Form.FACTORED && theta instanceof LowRankFactors f && f.rank() > 0 && weights.size() == 1;
+        }
     }
 
     /** Writes {@code model} as it is. */
@@ -91,9 +98,8 @@ public final class ModelExporter {
         List<CompressedTask> decodedAtLoad = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             CompressedTask task = tasks.get(t);
-            // Rank 0 (rank selection may choose it) has no factored layer: a convolution to 0 channels is refused.
-            if (task.form() == Form.FACTORED && task.theta() instanceof LowRankFactors f && f.rank() > 0
-                    && task.weights().size() == 1) {
+            if (task.exportedFactored()) {
+                LowRankFactors f = (LowRankFactors) task.theta();
                 ModelWeight w = model.weight(task.weights().get(0));
                 factors.addAll(Factoring.rewrite(rewritten, w.name(), w.consumer(), f, STORAGE + "/factors_" + t,
                         task.view() instanceof io.tflc.compressors.views.ConvSpatial));

@@ -49,7 +49,7 @@ public final class FactoredFormCheck {
         List<String> lines = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             ModelExporter.CompressedTask task = tasks.get(t);
-            if (task.form() != ModelExporter.Form.FACTORED) {
+            if (!task.exportedFactored()) {
                 continue;
             }
             List<ModelExporter.CompressedTask> dense = new ArrayList<>(tasks);
