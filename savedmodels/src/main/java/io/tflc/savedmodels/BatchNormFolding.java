@@ -87,6 +87,21 @@ public final class BatchNormFolding {
                         float[] mean, float[] variance, float epsilon) {
     }
 
+    /**
+     * {@link #fold}'s model, with its {@link Result#summary} said through {@code say}; or null, said with the reason,
+     * when the folded model's outputs fail the check against {@code model}'s: the BatchNorm is then kept as it is.
+     */
+    public static TrainableModel foldOrKeep(TrainableModel model, java.util.function.Consumer<String> say) {
+        try {
+            Result result = fold(model);
+            say.accept(result.summary());
+            return result.model();
+        } catch (IllegalStateException e) {
+            say.accept("BatchNorm kept as it is: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Folds every BatchNorm that can be folded; {@code model} is left as it was. */
     public static Result fold(TrainableModel model) {
         List<String> roots = new ArrayList<>(List.of(model.output().op().name(), model.logits().op().name()));

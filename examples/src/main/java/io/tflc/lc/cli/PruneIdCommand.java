@@ -134,7 +134,8 @@ public final class PruneIdCommand implements Callable<Integer> {
                 System.out.printf(java.util.Locale.ROOT, "estimated latency share: %.3f%n", latency.estimate(kept));
             }
             try (TrainableModel unfolded = pruner.prune(kept, m);
-                 TrainableModel folded = keepBatchNorm ? null : foldBatchNorm(unfolded)) {
+                 TrainableModel folded = keepBatchNorm ? null
+                         : BatchNormFolding.foldOrKeep(unfolded, System.out::println)) {
                 TrainableModel pruned = folded != null ? folded : unfolded;
                 ModelExporter.write(pruned, out, force);
                 PruneReport report = PruneReport.measure(method, kept, pruner.notPruned(), original, pruned, test,
@@ -146,21 +147,6 @@ public final class PruneIdCommand implements Callable<Integer> {
                 }
                 System.out.println("pruned model: " + out);
             }
-        }
-    }
-
-    /**
-     * The pruned model with its BatchNorm folded into the layers before it (printed: how many, and each left alone
-     * with its reason), or null when the fold's output check fails (printed: BatchNorm is then exported as it is).
-     */
-    private static TrainableModel foldBatchNorm(TrainableModel pruned) {
-        try {
-            BatchNormFolding.Result result = BatchNormFolding.fold(pruned);
-            System.out.println(result.summary());
-            return result.model();
-        } catch (IllegalStateException e) {
-            System.out.println("BatchNorm kept as it is: " + e.getMessage());
-            return null;
         }
     }
 

@@ -215,7 +215,8 @@ public final class PlanRunner {
                                                      LcRun.Listener listener) throws IOException {
         try (TrainableModel read = SavedModelReader.read(plan.model().savedModel(), plan.model().signature(),
                 plan.model().input(), plan.model().output(), options.trust());
-             TrainableModel folded = plan.foldBatchNorm() ? foldBatchNorm(read, listener) : null) {
+             TrainableModel folded = plan.foldBatchNorm() ? BatchNormFolding.foldOrKeep(read, listener::notice)
+                     : null) {
             TrainableModel loaded = folded != null ? folded : read;
             String source = plan.data().source() != null ? plan.data().source() : plan.data().train();
             String loss = Objectives.forData(plan.loss().name(), source);
@@ -342,13 +343,6 @@ public final class PlanRunner {
         Plan.Data d = plan.data();
         return d.source() != null ? d.source() + (d.splitTrain() > 0 ? (train ? ", first " : ", after the first ")
                 + d.splitTrain() + " of a seeded split" : "") : train ? d.train() : d.test();
-    }
-
-    /** The model with its BatchNorm folded into the layers before them ({@link BatchNormFolding}); says what it did. */
-    private static TrainableModel foldBatchNorm(TrainableModel model, LcRun.Listener listener) {
-        BatchNormFolding.Result result = BatchNormFolding.fold(model);
-        listener.notice(result.summary());
-        return result.model();
     }
 
     /** Structured pruning before LC, as the plan's {@code prune} says; says what it did. */
