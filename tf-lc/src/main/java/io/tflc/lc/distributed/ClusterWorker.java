@@ -57,10 +57,6 @@ public final class ClusterWorker {
         return index;
     }
 
-    public Replica replica() {
-        return new Replica(index, cluster.size());
-    }
-
     /**
      * {@code model}'s inference graph with the same weights, in a session that runs on this worker's server (the
      * collectives exist there only); the caller closes both models.

@@ -27,7 +27,7 @@ public final class WorkersReport {
     public static void add(Path reportJson, Cluster cluster, LStepSettings settings, LcReport report,
                            int trainingExamples, LcRun.Listener listener) throws IOException {
         int n = cluster.size();
-        int local = settings.batchSize() / n;
+        int local = new Replica(0, n).localBatch(settings.batchSize());
         int stepsPerEpoch = trainingExamples / (local * n);
         long epochs = 0;
         for (int j = 0; j < report.schedule().steps(); j++) {
