@@ -89,10 +89,10 @@ public final class CompressCommand implements Callable<Integer> {
                 + "memory; needs --test-data)")
         boolean stream;
 
-        @Option(names = "--stream-cache", description = "with --stream: parse the records once, on the first pass, "
-                + "into a temporary cache (about the records' size on disk, deleted after the run) read by the later "
-                + "passes")
-        boolean streamCache;
+        @Option(names = "--stream-cache", negatable = true, description = "with --stream: parse the records once, "
+                + "on the first pass, into a temporary cache (about the records' size on disk, deleted after the run) "
+                + "read by the later passes (default: when java.io.tmpdir has room for twice the records)")
+        Boolean streamCache;
 
         @Option(names = "--validation", description = "hold this many training examples out and export the LC "
                 + "step whose nested model has the lowest loss on them (default: min(5,000, 20%%) of the training "
@@ -119,8 +119,8 @@ public final class CompressCommand implements Callable<Integer> {
             JsonObject d = TrainingDataOptions.planData(DataSources.withKind(data),
                     testData == null ? null : DataSources.withKind(testData), label, scale, stream,
                     validation != null ? validation : stream ? 0 : Plan.Data.AUTO_VALIDATION, splitTrain, seed);
-            if (streamCache) {
-                d.addProperty("stream_cache", true);
+            if (streamCache != null) {
+                d.addProperty("stream_cache", streamCache);
             }
             plan.add("data", d);
             JsonObject l = new JsonObject();

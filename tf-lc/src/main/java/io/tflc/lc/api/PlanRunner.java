@@ -303,14 +303,28 @@ public final class PlanRunner {
         listener.notice(String.format(java.util.Locale.ROOT, "objective %s: %,d training examples streamed from %s "
                 + "(shuffle buffer %,d), %,d test examples", objective.name(), train.size(), d.train(),
                 d.shuffleBuffer(), test.size()));
-        if (!d.streamCache()) {
+        long recordBytes = train.files().stream().mapToLong(f -> f.toFile().length()).sum();
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        long free = Files.getFileStore(temporary).getUsableSpace();
+        boolean cached = switch (d.streamCache()) {
+            case ON -> true;
+            case OFF -> false;
+            // Twice the records' size: the cache takes about their size and the run's output needs room too.
+            case AUTO -> free >= 2 * recordBytes;
+        };
+        if (!cached) {
+            if (d.streamCache() == Plan.Data.StreamCache.AUTO) {
+                listener.notice(String.format(java.util.Locale.ROOT, "the training records are parsed on every pass, "
+                        + "not cached: %s has %,d MB free, the cache needs room for twice the records' %,d MB "
+                        + "(java.io.tmpdir sets the folder)", temporary, free / 1_000_000, recordBytes / 1_000_000));
+            }
             return compress(plan, title, options, model, train, test, null, objective, objective, fingerprint,
                     listener);
         }
         Path cache = Files.createTempDirectory("tflc-stream-cache-");
         listener.notice("the parsed training examples are cached in " + cache + " on the first pass (about "
-                + train.files().stream().mapToLong(f -> f.toFile().length()).sum() / 1_000_000 + " MB), deleted "
-                + "after the run");
+                + recordBytes / 1_000_000 + " MB), deleted after the run (--no-stream-cache, \"stream_cache\": false: "
+                + "parse every pass instead)");
         try {
             return compress(plan, title, options, model, train.cachedIn(cache), test, null, objective, objective,
                     fingerprint, listener);

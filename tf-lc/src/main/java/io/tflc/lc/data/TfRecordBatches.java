@@ -51,7 +51,8 @@ import org.tensorflow.types.family.TType;
  * tensors are the run's results, closed when the consumer returns. A shuffled pass permutes each block whole with
  * Java's seeded generator, blocks in file order: each minibatch draws from a window of a block's size, as from TF's
  * shuffle buffer of that size, without a per-record shuffle op (which cost a fifth of the pipeline's CPU time).
- * Nothing is copied through Java arrays and nothing outlives a pass but TF's buffers (at most three blocks). Resident
+ * The minibatch runs happen on a thread of their own, a batch ahead of training ({@link BatchPrefetch}). Nothing is
+ * copied through Java arrays and nothing outlives a pass but TF's buffers (at most three blocks). Resident
  * memory is bounded but not flat from the start: over 15 passes of 60,000 raw records it rose by 125–166 MB during
  * the first seven and then stayed, with glibc's default malloc arenas (the earlier per-record pipeline: within 10
  * MB); with {@code MALLOC_ARENA_MAX=2} in the environment it stayed within 33 MB ({@code bench stream --passes 15},
@@ -81,10 +82,13 @@ final class TfRecordBatches implements BatchSource {
                     .setMaxIntraOpParallelism(1)).build();
 
     /**
-     * Grappler's constant folding would turn a division by the constant std into a multiplication by its
-     * reciprocal, which differs from {@link Preprocessing} in the last bit; this graph has nothing else to fold.
+     * The session's ops run on the thread that calls it ({@link BatchPrefetch}'s), not handed to TF's inter-op pool
+     * and waited for: a minibatch's few small ops cost less than the hand-offs. Grappler's constant folding is off:
+     * it would turn a division by the constant std into a multiplication by its reciprocal, which differs from
+     * {@link Preprocessing} in the last bit; this graph has nothing else to fold.
      */
-    private static final ConfigProto EXACT_ARITHMETIC = ConfigProto.newBuilder().setGraphOptions(
+    private static final ConfigProto SESSION_CONFIG = ConfigProto.newBuilder().setInterOpParallelismThreads(-1)
+            .setGraphOptions(
             GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder()
                     .setConstantFolding(RewriterConfig.Toggle.OFF))).build();
 
@@ -155,7 +159,7 @@ final class TfRecordBatches implements BatchSource {
             }
             features = PreprocessingOps.apply(tf, x, exampleShape, stream.preprocess());
             targets = toFloat(tf, rows(tf, labelsA, rowsA, labelsB, rowsB));
-            session = new Session(graph, EXACT_ARITHMETIC);
+            session = new Session(graph, SESSION_CONFIG);
         } catch (RuntimeException e) {
             graph.close();
             throw e;
@@ -208,6 +212,21 @@ final class TfRecordBatches implements BatchSource {
      * found ({@link StreamedRecordErrors}).
      */
     private void pass(SplittableRandom random, Minibatches.BatchConsumer consumer) {
+        BatchPrefetch.<MadeBatch>run("tf-lc streamed minibatches", sink -> produce(random, sink),
+                made -> consumer.accept(new Minibatches.Batch((TFloat32) made.tensors().get(0),
+                        (TFloat32) made.tensors().get(1), made.size())));
+    }
+
+    /** A minibatch's features and targets, of {@code size} rows. */
+    private record MadeBatch(Result tensors, int size) implements AutoCloseable {
+        @Override
+        public void close() {
+            tensors.close();
+        }
+    }
+
+    /** The pass itself, on {@link BatchPrefetch}'s thread: each minibatch goes to {@code sink}, which owns it then. */
+    private void produce(SplittableRandom random, java.util.function.Consumer<MadeBatch> sink) {
         try (Result started = run(session.runner().addTarget(start), 0, -1)) {
             // nothing fetched: making the iterator is all
         }
@@ -231,17 +250,17 @@ final class TfRecordBatches implements BatchSource {
                 int fromA = Math.min(size, current.size() - at);
                 following = fromA < size ? nextBlock(current.first() + current.size(), random) : null;
                 Block b2 = following != null ? following : current;
+                Result batch;
                 try (TInt32 a = TInt32.vectorOf(java.util.Arrays.copyOfRange(current.order(), at, at + fromA));
-                     TInt32 c = TInt32.vectorOf(java.util.Arrays.copyOfRange(b2.order(), 0, size - fromA));
-                     Result result = run(session.runner()
-                             .feed(featuresA, current.tensors().get(0)).feed(labelsA, current.tensors().get(1))
-                             .feed(rowsA, a)
-                             .feed(featuresB, b2.tensors().get(0)).feed(labelsB, b2.tensors().get(1))
-                             .feed(rowsB, c)
-                             .fetch(features).fetch(targets), b, inOrder ? (long) b * batchSize : -1)) {
-                    consumer.accept(new Minibatches.Batch((TFloat32) result.get(0), (TFloat32) result.get(1),
-                            size));
+                     TInt32 c = TInt32.vectorOf(java.util.Arrays.copyOfRange(b2.order(), 0, size - fromA))) {
+                    batch = run(session.runner()
+                            .feed(featuresA, current.tensors().get(0)).feed(labelsA, current.tensors().get(1))
+                            .feed(rowsA, a)
+                            .feed(featuresB, b2.tensors().get(0)).feed(labelsB, b2.tensors().get(1))
+                            .feed(rowsB, c)
+                            .fetch(features).fetch(targets), b, inOrder ? (long) b * batchSize : -1);
                 }
+                sink.accept(new MadeBatch(batch, size));
                 if (following != null) {
                     current.close();
                     current = following;

@@ -103,17 +103,24 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * train-* and t10k-* files), or a {@code train} and a {@code test} source; each {@code KIND:PATH} with an
      * absolute path. {@code trainLimit}/{@code testLimit} keep the first examples only (0: all). With
      * {@code stream}, a {@code tfrecord:} train source is read as training goes, through a shuffle buffer of
-     * {@code shuffleBuffer} examples, and never held in memory; with {@code streamCache} too, its parsed examples are
-     * cached in a temporary folder on the first pass and read from there on the later ones (disk: about the
+     * {@code shuffleBuffer} examples, and never held in memory; {@code streamCache} says whether its parsed examples
+     * are cached in a temporary folder on the first pass and read from there on the later ones (disk: about the
      * records' size; deleted after the run). {@code validation} &gt; 0 holds that many training
      * examples out (seeded by the plan's seed) to choose the best nested model on; 0: it is chosen by training loss;
      * {@link #AUTO_VALIDATION}: the default split, min(5,000, 20%) of the training set, none below 1,000 examples.
      */
     public record Data(String source, String train, String test, DataSpec spec, int trainLimit, int testLimit,
                        int splitTrain, long splitSeed, boolean stream, int shuffleBuffer, int validation,
-                       boolean streamCache) {
+                       StreamCache streamCache) {
         /** {@code validation}'s value for the default split ({@code "validation": "auto"} in a plan). */
         public static final int AUTO_VALIDATION = -1;
+
+        /**
+         * Whether a streamed training set's parsed blocks are cached on disk for the passes after the first:
+         * {@code AUTO} (the default) when the temporary folder has room for them twice over, parsing every pass
+         * otherwise (the run says which); {@code ON} and {@code OFF} as the plan or the command line asks.
+         */
+        public enum StreamCache { AUTO, ON, OFF }
 
         /** Whether training examples are held out to choose the best nested model on. */
         public boolean validates() {

@@ -66,7 +66,7 @@ public final class PlanParser {
         if (data == null) {
             return new Plan.Data("idx:" + Datasets.FASHION_MNIST, null, null, new DataSpec(null, null, null, null,
                     DataSpec.Preprocess.NONE.withScale(inputScale != null ? inputScale : 1f / 255)), 0, 0, 0, 0, false,
-                    0, 0, false);
+                    0, 0, Plan.Data.StreamCache.AUTO);
         }
         String source = data.has("source") ? resolve(data.string("source"), base, data.path("source"))
                 : data.has("idx_dir") ? "idx:" + base.resolve(data.string("idx_dir")) : null;
@@ -104,8 +104,8 @@ public final class PlanParser {
                 data.string("decode", null), data.has("classes") ? data.strings("classes") : null, preprocess);
         Plan.Data d = new Plan.Data(source, train, test, spec, data.integer("train_limit", 0),
                 data.integer("test_limit", 0), splitTrain, splitSeed, data.bool("stream", false),
-                data.integer("shuffle_buffer", 10_000), validation(data), data.bool("stream_cache", false));
-        if (d.streamCache() && !d.stream()) {
+                data.integer("shuffle_buffer", 10_000), validation(data), streamCache(data));
+        if (d.streamCache() == Plan.Data.StreamCache.ON && !d.stream()) {
             throw new PlanException("data.stream_cache caches what data.stream reads: set \"stream\": true too, or "
                     + "leave stream_cache out");
         }
@@ -113,10 +113,27 @@ public final class PlanParser {
         return d;
     }
 
+    /** {@code data.stream_cache}: true, false, or {@code "auto"} (the default). */
+    private static Plan.Data.StreamCache streamCache(Fields data) {
+        if (!data.has("stream_cache") || isString(data, "stream_cache") && data.string("stream_cache").equals("auto")) {
+            return Plan.Data.StreamCache.AUTO;
+        }
+        if (isString(data, "stream_cache")) {
+            throw new PlanException(data.path("stream_cache") + " is '" + data.string("stream_cache") + "'; it is "
+                    + "true (cache the parsed training records on disk after the first pass), false (parse every "
+                    + "pass) or \"auto\" (cache when the temporary folder has room: the default)");
+        }
+        return data.bool("stream_cache", false) ? Plan.Data.StreamCache.ON : Plan.Data.StreamCache.OFF;
+    }
+
+    private static boolean isString(Fields fields, String key) {
+        return fields.has(key) && fields.element(key).isJsonPrimitive()
+                && fields.element(key).getAsJsonPrimitive().isString();
+    }
+
     /** {@code data.validation}: a count, or {@code "auto"} for the default size ({@link Plan.Data#AUTO_VALIDATION}). */
     private static int validation(Fields data) {
-        if (data.has("validation") && data.element("validation").isJsonPrimitive()
-                && data.element("validation").getAsJsonPrimitive().isString()) {
+        if (isString(data, "validation")) {
             if (!data.string("validation").equals("auto")) {
                 throw new PlanException(data.path("validation") + " is '" + data.string("validation") + "'; it is "
                         + "how many training examples are held out to choose the best nested model on (0: none, the "
@@ -275,11 +292,19 @@ public final class PlanParser {
                 // mean the same run; a plan without l_step gets Plan.defaultLStep.
                 int epochs = lstep.integer("epochs");
                 String optimizer = lstep.string("optimizer", Optimizer.SGD_NESTEROV);
+                // "lr0": "auto" asks for the range test (LearningRateRange) with this optimizer; until it has run
+                // the optimizer's usual rate stands in.
+                double usualLr0 = optimizer.equals(Optimizer.ADAM) ? 0.001 : 0.01;
+                boolean lr0FromModel = isString(lstep, "lr0");
+                if (lr0FromModel && !lstep.string("lr0").equals("auto")) {
+                    throw new PlanException(lstep.path("lr0") + " is '" + lstep.string("lr0") + "'; it is the "
+                            + "L-step's first learning rate, a number, or \"auto\" to measure it on the reference");
+                }
                 settings = new LStepSettings(epochs, lstep.integer("first_epochs", epochs),
                         lstep.integer("batch_size", 128),
                         new Optimizer(optimizer, lstep.number("momentum", 0.9)),
-                        lstep.number("lr0", optimizer.equals(Optimizer.ADAM) ? 0.001 : 0.01),
-                        lstep.number("lr_decay", 1));
+                        lr0FromModel ? usualLr0 : lstep.number("lr0", usualLr0),
+                        lstep.number("lr_decay", 1), lr0FromModel);
             } catch (IllegalArgumentException e) {
                 throw new PlanException("l_step: " + e.getMessage(), e);
             }

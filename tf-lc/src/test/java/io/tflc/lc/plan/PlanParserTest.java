@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import io.tflc.compressors.additive.AdditiveCombination;
+import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.Task;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
@@ -96,6 +97,29 @@ class PlanParserTest {
         PlanException e = assertThrows(PlanException.class,
                 () -> parse(PLAN.replace("\"train_limit\": 1000", "\"validation\": \"some\"")));
         assertTrue(e.getMessage().contains("data.validation") && e.getMessage().contains("\"auto\""), e.getMessage());
+    }
+
+    @Test
+    void theStreamCacheIsOnOffOrAuto() {
+        assertEquals(Plan.Data.StreamCache.AUTO, parse(PLAN).data().streamCache());
+        String streamed = PLAN.replace("\"train_limit\": 1000", "\"stream\": true, \"stream_cache\": %s");
+        assertEquals(Plan.Data.StreamCache.ON, parse(streamed.formatted("true")).data().streamCache());
+        assertEquals(Plan.Data.StreamCache.OFF, parse(streamed.formatted("false")).data().streamCache());
+        assertEquals(Plan.Data.StreamCache.AUTO, parse(streamed.formatted("\"auto\"")).data().streamCache());
+        PlanException e = assertThrows(PlanException.class, () -> parse(streamed.formatted("\"always\"")));
+        assertTrue(e.getMessage().contains("data.stream_cache") && e.getMessage().contains("\"auto\""),
+                e.getMessage());
+    }
+
+    @Test
+    void anLStepMayAskForItsLearningRateToBeMeasured() {
+        assertFalse(parse(PLAN).lStep(1000).lr0FromModel());
+        LStepSettings auto = parse(PLAN.replace("\"lr0\": 0.1", "\"lr0\": \"auto\"")).lStep(1000);
+        assertTrue(auto.lr0FromModel());
+        assertEquals(256, auto.batchSize(), "the rest of the plan's L-step stands");
+        PlanException e = assertThrows(PlanException.class,
+                () -> parse(PLAN.replace("\"lr0\": 0.1", "\"lr0\": \"fast\"")));
+        assertTrue(e.getMessage().contains("l_step.lr0") && e.getMessage().contains("\"auto\""), e.getMessage());
     }
 
     @Test
