@@ -325,16 +325,25 @@ public final class PlanRunner {
         listener.notice("the parsed training examples are cached in " + cache + " on the first pass (about "
                 + recordBytes / 1_000_000 + " MB), deleted after the run (--no-stream-cache, \"stream_cache\": false: "
                 + "parse every pass instead)");
+        // A run stopped by Ctrl-C or a kill (not -9) removes it too: it is about the records' size.
+        Thread removeOnExit = new Thread(() -> {
+            try {
+                io.tflc.savedmodels.Folders.deleteRecursively(cache);
+            } catch (IOException e) {
+                System.err.println("could not remove the stream cache " + cache + ": " + e.getMessage());
+            }
+        }, "tf-lc stream cache removal");
+        Runtime.getRuntime().addShutdownHook(removeOnExit);
         try {
             return compress(plan, title, options, model, train.cachedIn(cache), test, null, objective, objective,
                     fingerprint, listener);
         } finally {
-            try (var files = Files.list(cache)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
+            io.tflc.savedmodels.Folders.deleteRecursively(cache);
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway, on a folder already gone
             }
-            Files.deleteIfExists(cache);
         }
     }
 
