@@ -326,24 +326,29 @@ public final class PlanRunner {
                 + recordBytes / 1_000_000 + " MB), deleted after the run (--no-stream-cache, \"stream_cache\": false: "
                 + "parse every pass instead)");
         // A run stopped by Ctrl-C or a kill (not -9) removes it too: it is about the records' size.
-        Thread removeOnExit = new Thread(() -> {
-            try {
-                io.tflc.savedmodels.Folders.deleteRecursively(cache);
-            } catch (IOException e) {
-                System.err.println("could not remove the stream cache " + cache + ": " + e.getMessage());
-            }
-        }, "tf-lc stream cache removal");
+        Thread removeOnExit = new Thread(() -> removeStreamCache(cache, System.err::println),
+                "tf-lc stream cache removal");
         Runtime.getRuntime().addShutdownHook(removeOnExit);
         try {
             return compress(plan, title, options, model, train.cachedIn(cache), test, null, objective, objective,
                     fingerprint, listener);
         } finally {
-            io.tflc.savedmodels.Folders.deleteRecursively(cache);
+            // A cache that cannot be removed is reported, not made the run's failure: its result stands.
+            removeStreamCache(cache, listener::notice);
             try {
                 Runtime.getRuntime().removeShutdownHook(removeOnExit);
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs anyway, on a folder already gone
             }
+        }
+    }
+
+    private static void removeStreamCache(Path cache, java.util.function.Consumer<String> warn) {
+        try {
+            io.tflc.savedmodels.Folders.deleteRecursively(cache);
+        } catch (IOException e) {
+            warn.accept("could not remove the stream cache " + cache + " (about the records' size): " + e.getMessage()
+                    + "; delete it by hand");
         }
     }
 
