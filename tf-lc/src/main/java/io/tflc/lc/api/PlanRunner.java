@@ -305,6 +305,7 @@ public final class PlanRunner {
                 d.shuffleBuffer(), test.size()));
         long recordBytes = train.files().stream().mapToLong(f -> f.toFile().length()).sum();
         Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        StreamCacheFolder.removeStale(temporary, listener::notice);
         long free = Files.getFileStore(temporary).getUsableSpace();
         boolean cached = switch (d.streamCache()) {
             case ON -> true;
@@ -321,34 +322,12 @@ public final class PlanRunner {
             return compress(plan, title, options, model, train, test, null, objective, objective, fingerprint,
                     listener);
         }
-        Path cache = Files.createTempDirectory("tflc-stream-cache-");
-        listener.notice("the parsed training examples are cached in " + cache + " on the first pass (about "
-                + recordBytes / 1_000_000 + " MB), deleted after the run (--no-stream-cache, \"stream_cache\": false: "
-                + "parse every pass instead)");
-        // A run stopped by Ctrl-C or a kill (not -9) removes it too: it is about the records' size.
-        Thread removeOnExit = new Thread(() -> removeStreamCache(cache, System.err::println),
-                "tf-lc stream cache removal");
-        Runtime.getRuntime().addShutdownHook(removeOnExit);
-        try {
-            return compress(plan, title, options, model, train.cachedIn(cache), test, null, objective, objective,
-                    fingerprint, listener);
-        } finally {
-            // A cache that cannot be removed is reported, not made the run's failure: its result stands.
-            removeStreamCache(cache, listener::notice);
-            try {
-                Runtime.getRuntime().removeShutdownHook(removeOnExit);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway, on a folder already gone
-            }
-        }
-    }
-
-    private static void removeStreamCache(Path cache, java.util.function.Consumer<String> warn) {
-        try {
-            io.tflc.savedmodels.Folders.deleteRecursively(cache);
-        } catch (IOException e) {
-            warn.accept("could not remove the stream cache " + cache + " (about the records' size): " + e.getMessage()
-                    + "; delete it by hand");
+        try (StreamCacheFolder cache = StreamCacheFolder.create(temporary, listener::notice)) {
+            listener.notice("the parsed training examples are cached in " + cache.folder() + " on the first pass "
+                    + "(about " + recordBytes / 1_000_000 + " MB), deleted after the run (--no-stream-cache, "
+                    + "\"stream_cache\": false: parse every pass instead)");
+            return compress(plan, title, options, model, train.cachedIn(cache.folder()), test, null, objective,
+                    objective, fingerprint, listener);
         }
     }
 
