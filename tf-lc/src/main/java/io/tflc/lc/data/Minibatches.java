@@ -31,7 +31,8 @@ public final class Minibatches implements BatchSource {
     private final Dataset data;
     private final int batchSize;
     private final Buffers full;
-    private final Buffers last;
+    /** The shorter last batch's, made when a pass first needs them (a sharded or partial pass never does). */
+    private Buffers last;
     private final boolean exact;
 
     public Minibatches(Dataset data, int batchSize) {
@@ -45,9 +46,7 @@ public final class Minibatches implements BatchSource {
         this.data = data;
         this.exact = exact;
         this.batchSize = exact ? batchSize : Math.min(batchSize, Math.max(data.size(), 1));
-        int remainder = data.size() % this.batchSize;
         this.full = new Buffers(this.batchSize);
-        this.last = remainder == 0 || exact ? null : new Buffers(remainder);
     }
 
     /** Batches of exactly {@code batchSize} examples, the last one padded (see the class comment). */
@@ -95,12 +94,14 @@ public final class Minibatches implements BatchSource {
                 consumer.accept(full.fill(padded, 0).withSize(size));
                 continue;
             }
-            Buffers buffers = size == batchSize ? full : last;
-            if (buffers == null || buffers.size != size) {
+            if (size < batchSize && size != data.size() % batchSize) {
                 throw new IllegalArgumentException("order of " + order.length + " examples does not match a dataset"
                         + " of " + data.size());
             }
-            consumer.accept(buffers.fill(order, start));
+            if (size < batchSize && last == null) {
+                last = new Buffers(size);
+            }
+            consumer.accept((size == batchSize ? full : last).fill(order, start));
         }
     }
 
