@@ -29,10 +29,7 @@ class FactoredFormCheckTest {
 
     @Test
     void everyFactoredTaskIsTimedAgainstItsDenseForm(@TempDir Path dir) throws Exception {
-        LayerGraph layers = new LayerGraph(new Graph(), 31);
-        Placeholder<TFloat32> input = layers.input(64);
-        Operand<TFloat32> hidden = layers.dense("dense_1", layers.dense("dense", input, 96, true), 32, true);
-        try (TrainableModel model = layers.build(input, layers.dense("dense_2", hidden, 4, false))) {
+        try (TrainableModel model = threeDenseLayers(31, 32)) {
             List<ModelExporter.CompressedTask> tasks = List.of(task(model, "dense/kernel", 8,
                     ModelExporter.Form.FACTORED), task(model, "dense_1/kernel", 4, ModelExporter.Form.DENSE));
             Path exported = dir.resolve("model");
@@ -55,10 +52,7 @@ class FactoredFormCheckTest {
      */
     @Test
     void aRankOffTheAlignmentIsTimedAgainstTheAlignedRankBelow(@TempDir Path dir) throws Exception {
-        LayerGraph layers = new LayerGraph(new Graph(), 33);
-        Placeholder<TFloat32> input = layers.input(64);
-        Operand<TFloat32> hidden = layers.dense("dense_1", layers.dense("dense", input, 96, true), 48, true);
-        try (TrainableModel model = layers.build(input, layers.dense("dense_2", hidden, 4, false))) {
+        try (TrainableModel model = threeDenseLayers(33, 48)) {
             List<ModelExporter.CompressedTask> tasks = List.of(task(model, "dense/kernel", 9,
                     ModelExporter.Form.FACTORED), task(model, "dense_1/kernel", 8, ModelExporter.Form.FACTORED));
             Path exported = dir.resolve("model");
@@ -77,6 +71,14 @@ class FactoredFormCheckTest {
                 assertEquals(List.of(exported), left.toList(), "the scratch exports are deleted");
             }
         }
+    }
+
+    /** 64 → dense 96 → dense_1 {@code hidden} → dense_2 4, weights drawn with {@code seed}. */
+    private static TrainableModel threeDenseLayers(long seed, int hidden) {
+        LayerGraph layers = new LayerGraph(new Graph(), seed);
+        Placeholder<TFloat32> input = layers.input(64);
+        Operand<TFloat32> h = layers.dense("dense_1", layers.dense("dense", input, 96, true), hidden, true);
+        return layers.build(input, layers.dense("dense_2", h, 4, false));
     }
 
     private static ModelExporter.CompressedTask task(TrainableModel model, String weight, int rank,
