@@ -89,6 +89,21 @@ final class Fields {
         return e.getAsString();
     }
 
+    /**
+     * Whether {@code key} holds the string {@code "auto"} (tf-lc is to choose the value); false when it is absent or
+     * not a string, for the caller to read as a number or boolean. Any other string is refused with
+     * {@code meaning}: what the key is, its values and what "auto" does.
+     */
+    boolean auto(String key, String meaning) {
+        if (!has(key) || !object.get(key).isJsonPrimitive() || !object.get(key).getAsJsonPrimitive().isString()) {
+            return false;
+        }
+        if (!string(key).equals("auto")) {
+            throw new PlanException(path(key) + " is '" + string(key) + "'; it is " + meaning);
+        }
+        return true;
+    }
+
     String string(String key, String fallback) {
         return has(key) ? string(key) : fallback;
     }

@@ -115,30 +115,18 @@ public final class PlanParser {
 
     /** {@code data.stream_cache}: true, false, or {@code "auto"} (the default). */
     private static Plan.Data.StreamCache streamCache(Fields data) {
-        if (!data.has("stream_cache") || isString(data, "stream_cache") && data.string("stream_cache").equals("auto")) {
+        if (!data.has("stream_cache") || data.auto("stream_cache", "true (cache the parsed training records on disk "
+                + "after the first pass), false (parse every pass) or \"auto\" (cache when the temporary folder has "
+                + "room: the default)")) {
             return Plan.Data.StreamCache.AUTO;
-        }
-        if (isString(data, "stream_cache")) {
-            throw new PlanException(data.path("stream_cache") + " is '" + data.string("stream_cache") + "'; it is "
-                    + "true (cache the parsed training records on disk after the first pass), false (parse every "
-                    + "pass) or \"auto\" (cache when the temporary folder has room: the default)");
         }
         return data.bool("stream_cache", false) ? Plan.Data.StreamCache.ON : Plan.Data.StreamCache.OFF;
     }
 
-    private static boolean isString(Fields fields, String key) {
-        return fields.has(key) && fields.element(key).isJsonPrimitive()
-                && fields.element(key).getAsJsonPrimitive().isString();
-    }
-
     /** {@code data.validation}: a count, or {@code "auto"} for the default size ({@link Plan.Data#AUTO_VALIDATION}). */
     private static int validation(Fields data) {
-        if (isString(data, "validation")) {
-            if (!data.string("validation").equals("auto")) {
-                throw new PlanException(data.path("validation") + " is '" + data.string("validation") + "'; it is "
-                        + "how many training examples are held out to choose the best nested model on (0: none, the "
-                        + "default), or \"auto\" for min(5,000, 20% of the training set)");
-            }
+        if (data.auto("validation", "how many training examples are held out to choose the best nested model on (0: "
+                + "none, the default), or \"auto\" for min(5,000, 20% of the training set)")) {
             return Plan.Data.AUTO_VALIDATION;
         }
         int v = data.integer("validation", 0);
@@ -295,11 +283,8 @@ public final class PlanParser {
                 // "lr0": "auto" asks for the range test (LearningRateRange) with this optimizer; until it has run
                 // the optimizer's usual rate stands in.
                 double usualLr0 = optimizer.equals(Optimizer.ADAM) ? 0.001 : 0.01;
-                boolean lr0FromModel = isString(lstep, "lr0");
-                if (lr0FromModel && !lstep.string("lr0").equals("auto")) {
-                    throw new PlanException(lstep.path("lr0") + " is '" + lstep.string("lr0") + "'; it is the "
-                            + "L-step's first learning rate, a number, or \"auto\" to measure it on the reference");
-                }
+                boolean lr0FromModel = lstep.auto("lr0", "the L-step's first learning rate, a number, or \"auto\" to "
+                        + "measure it on the reference");
                 settings = new LStepSettings(epochs, lstep.integer("first_epochs", epochs),
                         lstep.integer("batch_size", 128),
                         new Optimizer(optimizer, lstep.number("momentum", 0.9)),
