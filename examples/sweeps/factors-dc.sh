@@ -6,6 +6,8 @@
 # Usage, from the repository root: examples/sweeps/factors-dc.sh
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/dc-sweep.sh"
+
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 out="$root/runs/factors-sweep"
@@ -38,24 +40,14 @@ configs=(
   echo "biases stay floats. Bits per weight: the Θ's bits over 266,200. ‖W − Δ(Θ)‖²: the C-step's objective"
   echo "(‖W‖² = 1,046)."
   echo
-  echo "| bits/weight budget | compression | Θ bits | bits/weight | ‖W − Δ(Θ)‖² | DC test error | bytes on disk |"
-  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 } > "$table"
 
-for config in "${configs[@]}"; do
-  IFS='|' read -r budget label compression <<< "$config"
-  name="$(echo "$budget-$label" | tr -c 'A-Za-z0-9.=\n-' '-' | tr -s '-')"
-  run="$out/$name"
-  if [ ! -f "$run/report.json" ]; then
-    rm -rf "$run"
-    jq --argjson c "$compression" --arg model "$root/runs/reference-lenet300" --arg output "$run" \
-      '.tasks[0].compression = $c | .schedule.steps = 0 | .model.savedmodel = $model | .output = $output' \
-      examples/plans/lenet300-factors-1bit.json > "$out/$name.json"
-    nice -n 5 bin/tf-lc compress --plan "$out/$name.json" > "$out/$name.log" 2>&1
-  fi
-  jq -r --arg budget "$budget" --arg what "$label" '
-    .direct_compression as $dc | $dc.tasks[0] as $t |
-    "| \($budget) | \($what) | \($t.bits) | \($t.bits / 266200 * 1000 | round / 1000) | \($t.distance | round) | " +
-    "\($dc.test_error * 10000 | round / 100)% | \(.size.direct_compression_bytes.total) |"' "$run/report.json" >> "$table"
-done
+# The plan of examples/plans/lenet300-factors-1bit.json with one compression and no LC step.
+write_plan() {
+  jq --argjson c "$1" --arg model "$root/runs/reference-lenet300" --arg output "$2" \
+    '.tasks[0].compression = $c | .schedule.steps = 0 | .model.savedmodel = $model | .output = $output' \
+    examples/plans/lenet300-factors-1bit.json
+}
+
+dc_sweep "$out" "$table" 266200 0 write_plan "${configs[@]}"
 echo "wrote $table"

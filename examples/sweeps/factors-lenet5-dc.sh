@@ -7,6 +7,8 @@
 # Usage, from the repository root: examples/sweeps/factors-lenet5-dc.sh
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/dc-sweep.sh"
+
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 out="$root/runs/factors-sweep-lenet5"
@@ -33,27 +35,18 @@ configs=(
   echo "400,000 weights) as one view of 8-value vectors; every other weight stays float. Bits per weight: the Θ's"
   echo "bits over 400,000. ‖W − Δ(Θ)‖²: the C-step's objective. A scalar codebook has no 0.5-bit form (k = 2 is 1 bit)."
   echo
-  echo "| bits/weight budget | compression | Θ bits | bits/weight | ‖W − Δ(Θ)‖² | DC test error | bytes on disk |"
-  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 } > "$table"
 
-for config in "${configs[@]}"; do
-  IFS='|' read -r budget label compression <<< "$config"
-  name="$(echo "$budget-$label" | tr -c 'A-Za-z0-9.=\n-' '-' | tr -s '-')"
-  run="$out/$name"
-  if [ ! -f "$run/report.json" ]; then
-    rm -rf "$run"
-    jq -n --argjson c "$compression" --arg model "$root/runs/reference-lenet5" --arg output "$run" '{
-      model: {savedmodel: $model},
-      tasks: [{name: "dense", weights: "dense/kernel", view: "concatenated", compression: $c}],
-      schedule: {mu0: 0.001, growth: 1.25, steps: 0},
-      l_step: {epochs: 1, first_epochs: 3, batch_size: 128, optimizer: "sgd_nesterov", momentum: 0.9, lr0: 0.02,
-               lr_decay: 0.98},
-      seed: 1, output: $output}' > "$out/$name.json"
-    nice -n 5 bin/tf-lc compress --plan "$out/$name.json" > "$out/$name.log" 2>&1
-  fi
-  jq -r --arg budget "$budget" --arg what "$label" --argjson n "$weights" '
-    .direct_compression as $dc | $dc.tasks[0] as $t |
-    "| \($budget) | \($what) | \($t.bits) | \($t.bits / $n * 1000 | round / 1000) | \($t.distance * 100 | round / 100) | " +
-    "\($dc.test_error * 10000 | round / 100)% | \(.size.direct_compression_bytes.total) |"' "$run/report.json" >> "$table"
-done
+# dense/kernel alone, with the LC settings of examples/experiments/lenet5.json and no LC step.
+write_plan() {
+  jq -n --argjson c "$1" --arg model "$root/runs/reference-lenet5" --arg output "$2" '{
+    model: {savedmodel: $model},
+    tasks: [{name: "dense", weights: "dense/kernel", view: "concatenated", compression: $c}],
+    schedule: {mu0: 0.001, growth: 1.25, steps: 0},
+    l_step: {epochs: 1, first_epochs: 3, batch_size: 128, optimizer: "sgd_nesterov", momentum: 0.9, lr0: 0.02,
+             lr_decay: 0.98},
+    seed: 1, output: $output}'
+}
+
+dc_sweep "$out" "$table" "$weights" 2 write_plan "${configs[@]}"
+echo "wrote $table"
