@@ -201,6 +201,9 @@ public final class LcRun {
             } else {
                 referenceRow = evaluate(lstep, trainEval, testEval, "reference", 0, 0, 0, List.of());
                 emit(rows, referenceRow);
+                if (settings.lr0FromModel()) {
+                    measureLearningRate(lstep, batches);
+                }
                 Matrix[] reference = packAll(model.access().read(compressed));
                 theta = new Theta[tasks.size()];
                 lambda = new Matrix[tasks.size()];
@@ -216,14 +219,11 @@ public final class LcRun {
                         schedule.mu0(), 0, reference);
                 Row dc = dcNested.row();
                 emit(rows, dc);
-                double deltaLoss = dc.trainLoss() - referenceRow.trainLoss();
                 if (schedule.derived()) {
+                    double deltaLoss = dc.trainLoss() - referenceRow.trainLoss();
                     double distance = dc.tasks().stream().mapToDouble(Row.TaskRow::distance).sum();
                     schedule = MuFromModel.derive(schedule, deltaLoss, distance);
                     listener.notice(MuFromModel.describe(schedule, deltaLoss, distance));
-                }
-                if (settings.lr0FromModel()) {
-                    measureLearningRate(lstep, batches, deltaLoss);
                 }
                 lastCriterion = dcNested.criterion();
                 best = snapshot(0, lastCriterion);
@@ -281,15 +281,14 @@ public final class LcRun {
      * Replaces the provisional lr0 by a range test's ({@link LearningRateRange}), probed on the validation split, else
      * on the training set when it is in memory; a streamed one without a split keeps the provisional lr0.
      */
-    private void measureLearningRate(LStepGraph lstep, BatchSource batches, double deltaLoss) {
+    private void measureLearningRate(LStepGraph lstep, BatchSource batches) {
         Dataset probe = validation != null ? validation : train instanceof Dataset d ? d : null;
         if (probe == null) {
             listener.notice("learning rate: " + settings.lr0() + " (the default: a streamed training set without a "
                     + "validation split has no examples to probe a range test on)");
             return;
         }
-        LearningRateRange.Result range = LearningRateRange.measure(model, lstep, compressed, batches, probe, seed,
-                deltaLoss);
+        LearningRateRange.Result range = LearningRateRange.measure(model, lstep, compressed, batches, probe, seed);
         settings = settings.withLr0(range.learningRate());
         listener.notice(range.describe());
     }

@@ -3,7 +3,6 @@ package io.tflc.lc.algorithm;
 import io.tflc.lc.data.BatchSource;
 import io.tflc.lc.data.Dataset;
 import io.tflc.lc.lstep.LStepGraph;
-import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.TrainableModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +16,8 @@ import java.util.stream.Collectors;
  * Smith's idea, adapted to a model that is trained already). With the LC penalty off, the L-step's own optimizer
  * trains the reference at rates {@value #LOW}·2^i, {@value #UPDATES} minibatch updates per rate, and after each rate
  * the loss on a fixed probe of at most {@value #PROBE} held-out (else training) examples is measured. The test stops
- * at the first rate after which the probe loss exceeds its lowest so far by more than the allowance (or is not
- * finite); the rate before it, the largest the trained model stands, is the L-step's lr0. The allowance is
- * {@value #TOLERANCE} of the lowest loss or {@value #TOLERANCE} of ΔL, what direct compression adds to the reference's
- * training loss, whichever is larger. With Adam, rates above {@value #ADAM_STEP_SHARE} of the penalised weights' RMS
- * are not tried.
+ * at the first rate after which the probe loss exceeds its lowest so far by more than {@value #TOLERANCE} of it (or is
+ * not finite); the rate before it, the largest the trained model stands, is the L-step's lr0.
  *
  * <p>Why that rate itself and not a tenth of it, as the test is usually read: under LC the learning rate also sets
  * how far the weights can travel towards Δ(Θ) in one L-step (Adam moves each weight by about lr per update), and the
@@ -30,21 +26,6 @@ import java.util.stream.Collectors;
  * of it the run ended at 3.75% test error with ‖w − Δ(Θ)‖² still 28 at the last step (2.60% at 0.001), at the rate
  * itself 2.80% (with the adaptive μ of {@link MuFromModel}); the CNN's test found 5.1·10⁻⁴, and a tenth of it left
  * the first LC steps' nested error at 25%.
- *
- * <p>Why the allowance grows with ΔL: LC's L-steps do not train at the reference's minimum but between it and the
- * compressed model, whose loss is ΔL higher; a rate that disturbs the reference by a tenth of that is small against
- * what the penalty itself does. Where the reference sits in a sharp minimum of its own training data the relative
- * rule alone was too cautious: LeNet5 on Fashion-MNIST (probe from the training data, loss 0.071, ΔL = 1.6 at
- * codebook:2) stood only 2.6·10⁻⁴ by it and ended at 11.36% test error; with ΔL's allowance the test finds
- * 1.0·10⁻³, and Adam at 10⁻³ ended at 10.67% and 10.37% (seeds 1, 2), at 2·10⁻³ 10.98%. On the Keras models, whose
- * ΔL is small (0.06, 0.15), the relative rule still decides or the rate moves one doubling.
- *
- * <p>Why Adam's rate has a ceiling: Adam moves each weight by about lr per update whatever its gradient, so its rate is
- * in the weights' own units, and where pruning wrecks a small model (Auto MPG, keep 10%: ΔL = 479 against a loss of
- * 6) ΔL's allowance let the test reach 0.066, 0.4 of the weights' RMS per update, and LC ended 0.05–0.09 MAE worse
- * than at the 0.008–0.016 the relative rule found (seeds 1–3). A tenth of the RMS lets no update move a typical weight
- * by more than a tenth of its size; it is far above every classifier's rate (LeNet5: 0.0052 against 0.001). SGD's
- * step is lr times the gradient, in no fixed units: no ceiling.
  *
  * <p>Why a probe and not the minibatch losses, as the test is usually run: a trained model's minibatch losses
  * scatter more than the rise the test looks for (on the Keras MNIST CNN, loss 0.03, one misclassified example moves a
@@ -59,17 +40,14 @@ public final class LearningRateRange {
     static final int UPDATES = 10;
     static final int PROBE = 1000;
     static final double TOLERANCE = 0.1;
-    static final double ADAM_STEP_SHARE = 0.1;
 
     /**
      * What the test found.
      *
-     * @param learningRate the chosen rate: the largest after which the probe loss stayed within the allowance
+     * @param learningRate the chosen rate: the largest after which the probe loss stayed within the tolerance
      * @param probeLosses the probe's loss before any update, then after each rate tried
-     * @param compressionLoss ΔL, what direct compression added to the reference's loss (0 when not known)
-     * @param ceiling the largest rate the test would try (infinite but for Adam)
      */
-    public record Result(double learningRate, List<Double> probeLosses, double compressionLoss, double ceiling) {
+    public record Result(double learningRate, List<Double> probeLosses) {
         public Result {
             probeLosses = List.copyOf(probeLosses);
         }
@@ -77,17 +55,9 @@ public final class LearningRateRange {
         /** The line a run prints to say where its learning rate came from. */
         public String describe() {
             return String.format(Locale.ROOT, "learning rate from a range test on the reference: %.3g (the largest "
-                    + "rate after which the probe loss stayed within %d%% of its lowest or of ΔL = %.4g, whichever is "
-                    + "larger%s; %d updates per rate from %.0e ×2; probe loss %s)", learningRate,
-                    Math.round(100 * TOLERANCE), compressionLoss, Double.isFinite(ceiling) ? String.format(Locale.ROOT,
-                            ", Adam's rates at most %.3g, a tenth of the weights' RMS", ceiling) : "", UPDATES, LOW,
-                    probeLosses.stream().map(v -> String.format(Locale.ROOT, "%.4g", v))
-                            .collect(Collectors.joining(" ")));
-        }
-
-        /** Whether the model stood a rate after which the probe's loss was {@code loss}, its lowest before that. */
-        static boolean stands(double loss, double lowest, double compressionLoss) {
-            return loss <= lowest + TOLERANCE * Math.max(lowest, compressionLoss);
+                    + "rate after which the probe loss stayed within %d%% of its lowest; %d updates per rate from %.0e "
+                    + "×2; probe loss %s)", learningRate, Math.round(100 * TOLERANCE), UPDATES, LOW, probeLosses.stream()
+                            .map(v -> String.format(Locale.ROOT, "%.4g", v)).collect(Collectors.joining(" ")));
         }
     }
 
@@ -100,18 +70,14 @@ public final class LearningRateRange {
      * model and the optimizer.
      *
      * @param penalized the weights {@code lstep} penalises (their penalty is set to μ = 0 for the test)
-     * @param compressionLoss ΔL, what direct compression adds to the reference's training loss (≤ 0 or NaN: none)
      */
     public static Result measure(TrainableModel model, LStepGraph lstep, List<String> penalized,
-                                 BatchSource batches, Dataset probe, long seed, double compressionLoss) {
+                                 BatchSource batches, Dataset probe, long seed) {
         if (batches.count() == 0 || probe.size() == 0) {
             throw new IllegalArgumentException("the learning-rate range test needs training examples; the training "
                     + "set is empty");
         }
-        double deltaLoss = compressionLoss > 0 ? compressionLoss : 0;
         Map<String, float[]> saved = model.access().readAll();
-        double ceiling = lstep.optimizer().kind().equals(Optimizer.ADAM)
-                ? ADAM_STEP_SHARE * rms(penalized.stream().map(saved::get).toList()) : Double.POSITIVE_INFINITY;
         try (BatchSource probeBatches = probe.head(PROBE).batchesFor(model, PROBE)) {
             // μ = 0 zeroes the penalty whatever the targets are; the current weights serve.
             lstep.setPenalty(0, saved);
@@ -124,9 +90,6 @@ public final class LearningRateRange {
             double largestStable = Double.NaN;
             for (int i = 0; i < RATES; i++) {
                 double rate = LOW * Math.pow(2, i);
-                if (rate > ceiling) {
-                    break;
-                }
                 lstep.setLearningRate(rate);
                 left[0] = UPDATES;
                 boolean[] finite = {true};
@@ -143,7 +106,7 @@ public final class LearningRateRange {
                 }
                 double loss = finite[0] ? lstep.evaluate(probeBatches).loss() : Double.NaN;
                 losses.add(loss);
-                if (!Result.stands(loss, lowest, deltaLoss)) {
+                if (!(loss <= (1 + TOLERANCE) * lowest)) {
                     break;
                 }
                 lowest = Math.min(lowest, loss);
@@ -153,22 +116,10 @@ public final class LearningRateRange {
                 // Even the smallest rate harmed it: take that, which can at most train slowly.
                 largestStable = LOW;
             }
-            return new Result(largestStable, losses, deltaLoss, ceiling);
+            return new Result(largestStable, losses);
         } finally {
             model.access().assign(saved);
             lstep.resetOptimizer();
         }
-    }
-
-    private static double rms(List<float[]> weights) {
-        double sum = 0;
-        long count = 0;
-        for (float[] w : weights) {
-            for (float v : w) {
-                sum += (double) v * v;
-            }
-            count += w.length;
-        }
-        return count == 0 ? 0 : Math.sqrt(sum / count);
     }
 }

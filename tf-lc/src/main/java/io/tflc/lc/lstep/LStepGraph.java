@@ -160,10 +160,6 @@ public final class LStepGraph {
         resetOptimizer();
     }
 
-    public Optimizer optimizer() {
-        return optimizer;
-    }
-
     /** Sets μ and the targets Δ(Θ) + λ/μ of the penalised weights (by weight name). */
     public void setPenalty(double mu, Map<String, float[]> targets) {
         Map<String, float[]> values = new LinkedHashMap<>();
