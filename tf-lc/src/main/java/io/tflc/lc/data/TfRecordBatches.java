@@ -55,9 +55,8 @@ import org.tensorflow.types.family.TType;
  * copied through Java arrays and nothing outlives a pass but TF's buffers (at most three blocks). Resident
  * memory is bounded but not flat from the start: over 15 passes of 60,000 raw records it rose by 125–166 MB during
  * the first seven and then stayed, with glibc's default malloc arenas (the earlier per-record pipeline: within 10
- * MB); with {@code MALLOC_ARENA_MAX=2} in the environment, which {@code bin/tf-lc} sets, it stayed within 33 MB (19 MB
- * with the prefetch thread) ({@code bench stream --passes 15},
- * README).
+ * MB); with {@code MALLOC_ARENA_MAX=2} in the environment, which {@code bin/tf-lc} sets, it stayed within 33 MB, 19
+ * MB with the prefetch thread ({@code bench stream --passes 15}, README).
  *
  * <p>The dataset op is the first version, built by name where TF Java 1.0 makes a later one: the
  * {@code TFRecordDatasetV2} kernel cannot be re-serialized when an iterator is made over it (see
@@ -88,10 +87,11 @@ final class TfRecordBatches implements BatchSource {
      * it would turn a division by the constant std into a multiplication by its reciprocal, which differs from
      * {@link Preprocessing} in the last bit; this graph has nothing else to fold.
      */
-    private static final ConfigProto SESSION_CONFIG = ConfigProto.newBuilder().setInterOpParallelismThreads(-1)
-            .setGraphOptions(
-            GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder()
-                    .setConstantFolding(RewriterConfig.Toggle.OFF))).build();
+    private static final ConfigProto SESSION_CONFIG = ConfigProto.newBuilder()
+            .setInterOpParallelismThreads(-1)
+            .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+                    RewriterConfig.newBuilder().setConstantFolding(RewriterConfig.Toggle.OFF)))
+            .build();
 
     private final TfRecordStream stream;
     private final int batchSize;

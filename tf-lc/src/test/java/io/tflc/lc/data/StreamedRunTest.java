@@ -27,7 +27,8 @@ class StreamedRunTest {
         TestModels.trainAndSave(9, 64, FashionMnist.get().train().head(TRAIN), 2, dir.resolve("reference"));
         Path records = FashionMnistFormats.tfrecordOfFloats(FashionMnistFormats.firstImages(IdxSource.TRAIN, TRAIN),
                 dir.resolve("train.tfrecord"));
-        LcReport streamed = run(dir, "streamed", "\"stream\": true, \"stream_cache\": false, \"train\": \"tfrecord:" + records + "\"");
+        LcReport streamed = run(dir, "streamed", "\"stream\": true, \"stream_cache\": false, "
+                + "\"train\": \"tfrecord:" + records + "\"");
         LcReport inMemory = run(dir, "in-memory", "\"train\": \"tfrecord:" + records + "\"");
         // Cached, the later passes read the parsed blocks instead of the records: the same examples in the same
         // order, so the same run to the last bit; the cache is gone afterwards.
