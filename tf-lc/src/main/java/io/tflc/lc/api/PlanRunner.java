@@ -62,6 +62,8 @@ public final class PlanRunner {
 
     /** The folder in the output that holds the followers' logs and specs of a run on several workers. */
     private static final String WORKERS = "workers";
+    /** How long a failed leader waits for a follower's exit to be reported before it rethrows TF's error as it is. */
+    private static final java.time.Duration FOLLOWER_EXIT_REPORT = java.time.Duration.ofSeconds(5);
     /** What the files a run writes into its output folder are called; --force deletes these and nothing else. */
     private static final List<String> RUN_FILES = List.of("report.json", "report.md", "report.png", "tensorboard",
             "checkpoint", "model", WORKERS);
@@ -185,8 +187,12 @@ public final class PlanRunner {
             try {
                 result = loadAndCompress(plan, fingerprint, title, options, dog.watching(listener));
             } catch (RuntimeException e) {
-                if (followers != null && followers.failure() != null) {
-                    throw new IllegalStateException(followers.failure(), e);
+                // A TF error in a run with followers is usually a follower's death seen through the all-reduce,
+                // sometimes before its exit is reported: give that report a moment.
+                String failure = followers == null ? null
+                        : followers.failure(fromTensorFlow(e) ? FOLLOWER_EXIT_REPORT : java.time.Duration.ZERO);
+                if (failure != null) {
+                    throw new IllegalStateException(failure, e);
                 }
                 throw e;
             }
@@ -198,6 +204,16 @@ public final class PlanRunner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while the workers finished", e);
         }
+    }
+
+    /** Whether TF raised {@code e} or one of its causes (a session run, an all-reduce among them). */
+    private static boolean fromTensorFlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.tensorflow.exceptions.TensorFlowException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
