@@ -42,9 +42,10 @@ import java.util.stream.IntStream;
  * restoring the live weights w afterwards. The compressed model is the best nested model seen ({@link BestNested}),
  * DC included: lowest loss on a validation split when the run has one, else lowest training loss (the rows measure
  * it anyway). When that criterion got worse {@value #WORSE_STEPS} steps in a row, the learning rate is halved from
- * then on; an L-step that diverges ends the run early, with the best so far as its result. A μ schedule derived from
- * the model grows μ only after steps whose nested criterion settled ({@link MuFromModel#grows}), and an L-step whose
- * lr0 is to come from the model has it measured on the reference before DC ({@link LearningRateRange}).
+ * then on; an L-step that diverges runs again from where it started at half the rate, and after {@value #RETRIES}
+ * such retries ends the run early, with the best so far as its result. A μ schedule derived from the model grows μ
+ * only after steps whose nested criterion settled ({@link MuFromModel#grows}), and an L-step whose lr0 is to come
+ * from the model has it measured on the reference before DC ({@link LearningRateRange}).
  *
  * <p>With a checkpoint folder, the full state is written atomically after DC and after every LC step, and
  * {@code run(true)} continues from the last one: a run killed at any moment loses at most the step in progress.
@@ -55,6 +56,8 @@ public final class LcRun {
     private static final double EXPLOSION = 1e3;
     /** Steps in a row whose nested criterion got worse before the learning rate is halved. */
     static final int WORSE_STEPS = 3;
+    /** Times a diverged L-step runs again, each at half the rate before, before the run stops. */
+    static final int RETRIES = 3;
 
     /** Progress callbacks; all optional. */
     public interface Listener {
@@ -232,31 +235,13 @@ public final class LcRun {
             }
             for (int j = start; j < schedule.steps(); j++) {
                 double mu = schedule.mu(schedule.derived() ? growths : j);
-                // × 1 unless the criterion got worse WORSE_STEPS times in a row: the plan's L-step is untouched then.
-                double lr = settings.learningRate(j) * learningRateFactor;
                 final int step = j + 1;
-                Matrix[] w;
-                try {
-                    lstep.setPenalty(mu, targets(mu));
-                    lstep.setLearningRate(lr);
-                    int epochs = settings.epochs(j);
-                    listener.stepStarted(step, schedule.steps(), mu, epochs, batches.count());
-                    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + j);
-                    for (int e = 0; e < epochs; e++) {
-                        double loss = trainEpoch(lstep, batches, random, j, mu, lr);
-                        listener.epochFinished(step, e + 1, loss);
-                    }
-                    w = packAll(model.access().read(compressed));
-                    for (int t = 0; t < w.length; t++) {
-                        Finite.require(w[t], "the weights of task " + tasks.get(t).name() + " after the L-step");
-                    }
-                } catch (DivergenceException | NonFiniteException e) {
-                    // The live weights are lost, but the best nested model is not: the run ends with it as its
-                    // result rather than with no model at all. The last checkpoint stays as it was.
-                    stop = "LC step " + step + " diverged, the run stopped there: " + e.getMessage();
-                    listener.notice(stop);
+                Matrix[] w = lStep(lstep, batches, j, mu);
+                if (w == null) {
                     break;
                 }
+                // × 1 unless the criterion got worse WORSE_STEPS times in a row or an L-step diverged.
+                double lr = settings.learningRate(j) * learningRateFactor;
                 IntStream.range(0, tasks.size()).parallel().forEach(t -> {
                     Matrix x = w[t].minus(scaled(lambda[t], 1 / mu));
                     Compressed c = cStep(t, x, CStep.of(mu, step, theta[t]), "after the L-step of LC step " + step
@@ -275,6 +260,53 @@ public final class LcRun {
             }
         }
         return new LcReport(rows, best.step(), criterionText(), stop, schedule, settings);
+    }
+
+    /**
+     * LC step j's L-step at μ = {@code mu}: the weights it ends with, or null when it diverged {@value #RETRIES} times
+     * more, each time run again from the weights and optimizer state it started from at half the learning rate
+     * (which stays halved for the rest of the run); {@link #stop} then says why.
+     */
+    private Matrix[] lStep(LStepGraph lstep, BatchSource batches, int j, double mu) {
+        int step = j + 1;
+        Map<String, float[]> startWeights = model.access().readAll();
+        Map<String, float[]> startState = lstep.state().readAll();
+        for (int retry = 0; ; retry++) {
+            double lr = settings.learningRate(j) * learningRateFactor;
+            try {
+                lstep.setPenalty(mu, targets(mu));
+                lstep.setLearningRate(lr);
+                int epochs = settings.epochs(j);
+                listener.stepStarted(step, schedule.steps(), mu, epochs, batches.count());
+                SplittableRandom random = new SplittableRandom(seed * 1_000_003L + j);
+                for (int e = 0; e < epochs; e++) {
+                    double loss = trainEpoch(lstep, batches, random, j, mu, lr);
+                    listener.epochFinished(step, e + 1, loss);
+                }
+                Matrix[] w = packAll(model.access().read(compressed));
+                for (int t = 0; t < w.length; t++) {
+                    Finite.require(w[t], "the weights of task " + tasks.get(t).name() + " after the L-step");
+                }
+                return w;
+            } catch (DivergenceException | NonFiniteException e) {
+                if (retry == RETRIES) {
+                    // The live weights are lost, but the best nested model is not: the run ends with it as its
+                    // result rather than with no model at all. The last checkpoint stays as it was.
+                    stop = "LC step " + step + " diverged " + (RETRIES + 1) + " times, the last at lr=" + lr
+                            + "; the run stopped there: " + e.getMessage();
+                    listener.notice(stop);
+                    return null;
+                }
+                // A rate at the edge of stability (a range test's largest stable rate, say) may diverge once the
+                // penalty adds its pull: the step is worth another try, slower, rather than the run's end.
+                learningRateFactor /= 2;
+                model.access().assign(startWeights);
+                lstep.state().assign(startState);
+                listener.notice(String.format(java.util.Locale.ROOT, "LC step %d diverged at lr=%.3g (%s); it runs "
+                        + "again from where it started at half that rate, which stays halved from then on (now %s × "
+                        + "the plan's)", step, lr, e.getMessage(), learningRateFactor));
+            }
+        }
     }
 
     /**

@@ -85,4 +85,40 @@ class LcRunTest {
             assertEquals(0, kept.best().step());
         }
     }
+
+    @Test
+    void aDivergedLStepRunsAgainFromWhereItStartedAtHalfTheRateAndTheRunGoesOn() throws Exception {
+        Dataset train = FashionMnist.get().train().head(2000);
+        Dataset test = FashionMnist.get().test().head(500);
+        LayerGraph layers = new LayerGraph(new Graph(), 4);
+        Placeholder<TFloat32> input = layers.input(784);
+        try (TrainableModel model = layers.build(input, layers.dense("dense", input, 10, false))) {
+            List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
+                    new AdaptiveCodebook(2)));
+            List<String> notices = new java.util.ArrayList<>();
+            // Measured on this layer: the first epoch's loss comes to about 40·lr against an explosion threshold of
+            // 1000× the reference's 2.5, so 200 explodes (8,000) and 25 trains (about 1,000).
+            double lr0 = 200;
+            LcRun run = new LcRun(model, tasks, new MuSchedule(1e-3, 1.5, 3),
+                    new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), lr0, 1),
+                    train, test, 1, new LcRun.Listener() {
+                        @Override
+                        public void notice(String message) {
+                            notices.add(message);
+                        }
+                    }, null, "plan");
+            LcReport report = run.run(false);
+
+            assertEquals(null, report.stop(), "a retry at a lower rate trained: " + notices);
+            assertEquals(2 + 3, report.rows().size(), "every LC step finished");
+            assertTrue(notices.get(0).startsWith("LC step 1 diverged at lr=200 "), notices.toString());
+            long retries = notices.stream().filter(n -> n.contains("runs again from where it started")).count();
+            assertTrue(retries >= 1 && retries <= LcRun.RETRIES, notices.toString());
+            // The rate stays halved: every LC step ran at lr0 / 2^retries.
+            for (Row step : report.steps()) {
+                assertEquals(lr0 / Math.pow(2, retries), step.learningRate(), 1e-9, notices.toString());
+                assertTrue(Double.isFinite(step.trainLoss()), "the retry started from finite weights");
+            }
+        }
+    }
 }
