@@ -157,8 +157,9 @@ public final class AutoCommand implements Callable<Integer> {
             System.out.println("round " + number + ": " + describe(allocation, report));
             Round round = round(number, allocation, folder, validation, report, baseline);
             rounds.add(round);
-            System.out.printf(Locale.ROOT, "round %d: validation %s (reference %s), %s by %s: %s the budget of %s; "
+            System.out.printf(Locale.ROOT, "round %d: validation %s%s (reference %s), %s by %s: %s the budget of %s; "
                     + "%.0f s%n", number, value(report, round.validationHeadline()),
+                    standardError(report, round.validationHeadline(), validation.measured().size()),
                     value(report, baseline), round.drop() >= 0 ? "worse" : "better",
                     amount(report, Math.abs(round.drop())), within(round, budget) ? "within" : "over",
                     amount(report, budget), round.seconds());
@@ -303,6 +304,20 @@ public final class AutoCommand implements Callable<Integer> {
     static String amount(SensitivityReport report, double change) {
         return report.rate() ? String.format(Locale.ROOT, "%.2f points", 100 * change)
                 : String.format(Locale.ROOT, "%.4g %s", change, report.measure());
+    }
+
+    /**
+     * For an error rate measured on {@code examples} examples, its standard error √(p(1 − p)/n) as the round line
+     * shows it (nothing for other measures): how far the validation figure may sit from the same model's error on other
+     * data. At 3% on 1,600 examples it is 0.43 points, near half a 1-point budget: on the Keras MLP a round measured
+     * 2.94% on the validation split and 3.20% on the test split.
+     */
+    static String standardError(SensitivityReport report, double rate, int examples) {
+        if (!report.rate() || examples == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " ± %.2f (one standard error on %,d examples)",
+                100 * Math.sqrt(rate * (1 - rate) / examples), examples);
     }
 
     static String value(SensitivityReport report, double value) {

@@ -42,6 +42,16 @@ class AutoCommandTest {
         assertTrue(auto.get("met").getAsBoolean());
         JsonArray rounds = auto.getAsJsonArray("rounds");
         JsonObject last = rounds.get(rounds.size() - 1).getAsJsonObject();
+        // Each round line gives the validation error's standard error on the 600 examples it was measured on.
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("round \\d+: validation error ([0-9.]+)% ± "
+                + "([0-9.]+) \\(one standard error on 600 examples\\)").matcher(run.output());
+        int lines = 0;
+        while (line.find()) {
+            double p = Double.parseDouble(line.group(1)) / 100;
+            assertEquals(100 * Math.sqrt(p * (1 - p) / 600), Double.parseDouble(line.group(2)), 0.006, line.group());
+            lines++;
+        }
+        assertEquals(rounds.size(), lines, run.output());
         assertEquals(rounds.size(), auto.get("result_round").getAsInt(), "the first round within the budget ends it");
         assertTrue(last.get("validation_drop").getAsDouble() <= 0.03, last.toString());
         for (int r = 0; r < rounds.size() - 1; r++) {
