@@ -274,7 +274,7 @@ public final class LcRun {
         int retries = replica.workers() == 1 ? RETRIES : 0;
         Map<String, float[]> startWeights = model.access().readAll();
         Map<String, float[]> startState = lstep.state().readAll();
-        for (int retry = 0; ; retry++) {
+        for (int retried = 0; ; retried++) {
             double lr = settings.learningRate(j) * learningRateFactor;
             try {
                 lstep.setPenalty(mu, targets(mu));
@@ -292,7 +292,7 @@ public final class LcRun {
                 }
                 return w;
             } catch (DivergenceException | NonFiniteException e) {
-                if (retry == retries) {
+                if (retried == retries) {
                     // The live weights are lost, but the best nested model is not: the run ends with it as its
                     // result rather than with no model at all. The last checkpoint stays as it was.
                     stop = "LC step " + step + " diverged " + (retries + 1) + " time(s), the last at lr=" + lr

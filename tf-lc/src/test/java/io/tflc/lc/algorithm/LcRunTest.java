@@ -1,6 +1,7 @@
 package io.tflc.lc.algorithm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.compressors.Theta;
@@ -109,7 +110,7 @@ class LcRunTest {
                     }, null, "plan");
             LcReport report = run.run(false);
 
-            assertEquals(null, report.stop(), "a retry at a lower rate trained: " + notices);
+            assertNull(report.stop(), "a retry at a lower rate trained: " + notices);
             assertEquals(2 + 3, report.rows().size(), "every LC step finished");
             assertTrue(notices.get(0).startsWith("LC step 1 diverged at lr=200 "), notices.toString());
             long retries = notices.stream().filter(n -> n.contains("runs again from where it started")).count();
