@@ -63,17 +63,9 @@ class LcRunTest {
     @Test
     void aDivergingRunStopsWithTheStepAndTheFixAndKeepsDirectCompressionAsItsResult(@TempDir Path dir)
             throws Exception {
-        Dataset train = FashionMnist.get().train().head(2000);
-        Dataset test = FashionMnist.get().test().head(500);
-        LayerGraph layers = new LayerGraph(new Graph(), 4);
-        Placeholder<TFloat32> input = layers.input(784);
-        try (TrainableModel model = layers.build(input, layers.dense("dense", input, 10, false))) {
-            List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
-                    new AdaptiveCodebook(2)));
+        try (TrainableModel model = softmaxLayer()) {
             Path checkpoints = dir.resolve("checkpoint");
-            LcRun run = new LcRun(model, tasks, new MuSchedule(1e-3, 1.5, 3),
-                    new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), 1e6, 1),
-                    train, test, 1, new LcRun.Listener() { }, checkpoints, "plan");
+            LcRun run = oneBitRun(model, 1e6, new LcRun.Listener() { }, checkpoints);
             LcReport report = run.run(false);
             assertTrue(report.stop() != null && report.stop().contains("LC step 1") && report.stop().contains("lr0"),
                     "the stop names the step and the fix: " + report.stop());
@@ -89,25 +81,17 @@ class LcRunTest {
 
     @Test
     void aDivergedLStepRunsAgainFromWhereItStartedAtHalfTheRateAndTheRunGoesOn() throws Exception {
-        Dataset train = FashionMnist.get().train().head(2000);
-        Dataset test = FashionMnist.get().test().head(500);
-        LayerGraph layers = new LayerGraph(new Graph(), 4);
-        Placeholder<TFloat32> input = layers.input(784);
-        try (TrainableModel model = layers.build(input, layers.dense("dense", input, 10, false))) {
-            List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
-                    new AdaptiveCodebook(2)));
+        try (TrainableModel model = softmaxLayer()) {
             List<String> notices = new java.util.ArrayList<>();
             // Measured on this layer: the first epoch's loss comes to about 40·lr against an explosion threshold of
             // 1000× the reference's 2.5, so 200 explodes (8,000) and 25 trains (about 1,000).
             double lr0 = 200;
-            LcRun run = new LcRun(model, tasks, new MuSchedule(1e-3, 1.5, 3),
-                    new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), lr0, 1),
-                    train, test, 1, new LcRun.Listener() {
-                        @Override
-                        public void notice(String message) {
-                            notices.add(message);
-                        }
-                    }, null, "plan");
+            LcRun run = oneBitRun(model, lr0, new LcRun.Listener() {
+                @Override
+                public void notice(String message) {
+                    notices.add(message);
+                }
+            }, null);
             LcReport report = run.run(false);
 
             assertNull(report.stop(), "a retry at a lower rate trained: " + notices);
@@ -121,5 +105,22 @@ class LcRunTest {
                 assertTrue(Double.isFinite(step.trainLoss()), "the retry started from finite weights");
             }
         }
+    }
+
+    /** An untrained softmax layer on Fashion-MNIST's 784 pixels. */
+    private static TrainableModel softmaxLayer() {
+        LayerGraph layers = new LayerGraph(new Graph(), 4);
+        Placeholder<TFloat32> input = layers.input(784);
+        return layers.build(input, layers.dense("dense", input, 10, false));
+    }
+
+    /** Three LC steps of k = 2 on its kernel, SGD Nesterov at {@code lr0}, 2,000 training and 500 test images. */
+    private static LcRun oneBitRun(TrainableModel model, double lr0, LcRun.Listener listener, Path checkpoints) {
+        List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
+                new AdaptiveCodebook(2)));
+        return new LcRun(model, tasks, new MuSchedule(1e-3, 1.5, 3),
+                new LStepSettings(1, 1, 100, new Optimizer(Optimizer.SGD_NESTEROV, 0.9), lr0, 1),
+                FashionMnist.get().train().head(2000), FashionMnist.get().test().head(500), 1, listener, checkpoints,
+                "plan");
     }
 }
