@@ -272,12 +272,13 @@ public final class LcRun {
         // Workers of a data-parallel run each judge divergence on their own shard's losses, possibly a minibatch
         // apart; a retry would restart them out of step with each other's all-reduces, so they stop as before.
         int retries = replica.workers() == 1 ? RETRIES : 0;
-        Map<String, float[]> startWeights = model.access().readAll();
-        Map<String, float[]> startState = lstep.state().readAll();
+        lstep.setPenalty(mu, targets(mu));
+        // What a retry starts from, this step's μ and targets included; a run that cannot retry keeps no copy.
+        Map<String, float[]> startWeights = retries > 0 ? model.access().readAll() : null;
+        Map<String, float[]> startState = retries > 0 ? lstep.state().readAll() : null;
         for (int retried = 0; ; retried++) {
             double lr = settings.learningRate(j) * learningRateFactor;
             try {
-                lstep.setPenalty(mu, targets(mu));
                 lstep.setLearningRate(lr);
                 int epochs = settings.epochs(j);
                 listener.stepStarted(step, schedule.steps(), mu, epochs, batches.count());
