@@ -91,15 +91,10 @@ public final class WorkerLauncher implements AutoCloseable {
         halt.start();
     }
 
-    /** Why the run must stop (a follower died), or null. */
-    public String failure() {
-        return failure;
-    }
-
     /**
-     * {@link #failure()}, waiting up to {@code wait} for it: TF's all-reduce can fail on the dead follower's reset
-     * connection before the JVM has reported the follower's exit (the run then ended 0.1 s after the kill with TF's
-     * "Connection reset by peer" and no word of which worker died).
+     * Why the run must stop (a follower died), or null; waits up to {@code wait} for it: TF's all-reduce can fail on
+     * the dead follower's reset connection before the JVM has reported the follower's exit (the run then ended 0.1 s
+     * after the kill with TF's "Connection reset by peer" and no word of which worker died).
      */
     public String failure(java.time.Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
