@@ -99,15 +99,19 @@ class AutoCommandTest {
                 && ratio <= serving.get("latency_ratio_max").getAsDouble(), serving.toString());
         assertEquals(3, serving.get("repetitions").getAsInt());
         assertTrue(report.getAsJsonObject("schedule").get("derived").getAsBoolean());
-        assertEquals("adam", report.getAsJsonObject("l_step").get("optimizer").getAsString());
-        // The learning rate from the range test on the reference: one of the rates it tries, 10⁻⁶·2^i.
+        // The model was trained by SGD and saved by tf-lc, with no optimizer state: the default L-step is SGD, and
+        // its learning rate 4× a rate the range test on the reference tries, 10⁻⁶·2^i.
+        assertTrue(run.output().contains("L-step optimizer: sgd_nesterov (the SavedModel holds no optimizer's slots"),
+                run.output());
+        assertEquals("sgd_nesterov", report.getAsJsonObject("l_step").get("optimizer").getAsString());
         JsonObject lStep = report.getAsJsonObject("l_step");
         assertTrue(lStep.get("lr0_from_model").getAsBoolean());
-        double steps = Math.log(lStep.get("lr0").getAsDouble() / 1e-6) / Math.log(2);
+        double steps = Math.log(lStep.get("lr0").getAsDouble() / 4e-6) / Math.log(2);
         assertEquals(Math.rint(steps), steps, 1e-9, lStep.toString());
         String reportMd = Files.readString(out.resolve("report.md"));
-        assertTrue(reportMd.contains("over 4 steps (derived from the model; ") && reportMd.contains("L-step: adam, "
-                + "learning rate ") && reportMd.contains("(lr0 from a range test on the reference)"), reportMd);
+        assertTrue(reportMd.contains("over 4 steps (derived from the model; ") && reportMd.contains("L-step: "
+                + "sgd_nesterov, learning rate ") && reportMd.contains("(lr0 from a range test on the reference)"),
+                reportMd);
         String md = Files.readString(out.resolve("auto.md"));
         assertTrue(md.contains("Budget met") && md.contains("| 1 | `dense/kernel` "), md);
     }

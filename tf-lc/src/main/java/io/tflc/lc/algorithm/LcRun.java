@@ -325,8 +325,8 @@ public final class LcRun {
             return;
         }
         LearningRateRange.Result range = LearningRateRange.measure(model, lstep, compressed, batches, probe, seed);
-        settings = settings.withLr0(range.learningRate());
-        listener.notice(range.describe());
+        settings = settings.withLr0(range.lr0(settings.optimizer()));
+        listener.notice(range.describe(settings.optimizer()));
     }
 
     /** What the best nested model is chosen by, as the report says it. */

@@ -34,9 +34,11 @@ import io.tflc.lc.sensitivity.ValidationSplit;
 import io.tflc.lc.verify.ServingLatency;
 import io.tflc.savedmodels.BatchNormFolding;
 import io.tflc.savedmodels.ModelExporter;
+import io.tflc.savedmodels.OptimizerSlots;
 import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
+import io.tflc.savedmodels.ServeGraph;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.safety.ModelTrust;
 import java.io.IOException;
@@ -48,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a plan: loads the model (folding its BatchNorm when the plan says so) and the data, resolves the tasks, runs
@@ -422,7 +425,7 @@ public final class PlanRunner {
         }
         LcRun run;
         LcReport report;
-        LStepSettings settings = plan.lStep(train.size());
+        LStepSettings settings = lStep(plan, train.size(), objective, listener);
         try (TensorBoardListener logged = replica.writes()
                 ? new TensorBoardListener(output.resolve("tensorboard"), listener) : null) {
             run = new LcRun(model, tasks, plan.schedule(), settings, train, test, validation,
@@ -460,6 +463,21 @@ public final class PlanRunner {
             weights.put(tasks.get(t).name(), tasks.get(t).weights());
         }
         return new CompressionResult(report, sizes, thetas, weights, output);
+    }
+
+    /** The plan's L-step, else the default for the optimizer the SavedModel says trained it, and a line saying so. */
+    private static LStepSettings lStep(Plan plan, int trainExamples, Objective objective, LcRun.Listener listener) {
+        if (plan.lStep() != null) {
+            return plan.lStep();
+        }
+        Set<String> slots = OptimizerSlots.of(ServeGraph.read(plan.model().savedModel()));
+        boolean distilled = objective instanceof Distillation;
+        LStepSettings settings = plan.lStep(trainExamples, slots, distilled);
+        listener.notice("L-step optimizer: " + settings.optimizer().kind() + " (" + (distilled
+                ? "distillation: the student starts at the teacher, where only Adam's range test sees a rate"
+                : slots.isEmpty() ? "the SavedModel holds no optimizer's slots, as a model SGD trained"
+                : "the SavedModel holds the slots " + slots + " of the optimizer that trained it") + ")");
+        return settings;
     }
 
     /** Repetitions of the serving-latency check after export (one batch each): a few seconds, not a benchmark. */

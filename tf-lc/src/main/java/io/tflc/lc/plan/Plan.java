@@ -4,9 +4,11 @@ import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.MuSchedule;
 import io.tflc.lc.data.DataSources;
 import io.tflc.lc.data.DataSpec;
+import io.tflc.lc.lstep.Optimizer;
 import io.tflc.lc.objective.Distillation;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An LC run as a plan file states it. Relative paths in the file are relative to the file's folder.
@@ -39,22 +41,40 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
     private static final int BATCH = 64;
 
     /**
-     * The L-step when the plan has none ({@code lStep} null): Adam (β1 0.9), batch 64, learning rate lr0·0.98^j with
-     * lr0 measured on the reference by a range test ({@link io.tflc.lc.algorithm.LearningRateRange}; 0.001 until
-     * then), and as many epochs as make at least 200 minibatch updates (at least 2): Adam's steps do not scale with the
-     * loss, so one default serves cross-entropies and squared errors of any size, and a small data set (313 rows of
-     * Auto MPG: 5 minibatches) still trains as long as a large one.
+     * The L-step when the plan has none ({@code lStep} null): the kind of optimizer the model was trained with, batch
+     * 64, learning rate lr0·0.98^j with lr0 from a range test on the reference
+     * ({@link io.tflc.lc.algorithm.LearningRateRange}; 0.001 until then), and as many epochs as make at least 200
+     * minibatch updates (at least 2), so that a small data set (313 rows of Auto MPG: 5 minibatches) still trains as
+     * long as a large one.
+     * <ul>
+     *   <li>Adam (β1 0.9) when the SavedModel holds an adaptive optimizer's slots ({@code optimizerSlots} has any
+     *       but {@code momentum}: Adam's {@code m} and {@code v}, RMSprop's {@code rms}, Adagrad's
+     *       {@code accumulator}), and under distillation. Adam's steps do not scale with the loss, so it serves
+     *       cross-entropies and squared errors of any size; and they are about lr long even where the gradient
+     *       vanishes, so its range test means something at the teacher, where a distilled student starts with no
+     *       gradient at all (SGD's test there stayed flat up to a rate of 0.13, at which the L-step diverged).</li>
+     *   <li>SGD with Nesterov momentum 0.9 otherwise: a model saved with SGD's momentum or with no optimizer at all
+     *       (a TF1 graph, tf-lc's own exports). SGD fine-tunes a model SGD trained better than Adam does: on the two
+     *       LeNets trained here, codebook:2, LeNet5 9.49 and 9.68% test error against Adam's 11.36%, LeNet300 11.31,
+     *       10.76 and 11.10% against 11.68, 11.24 and 11.32% (the README's "compress").</li>
+     * </ul>
+     *
+     * @param distilled the run learns the reference's own outputs ({@link Distillation})
      */
-    public static LStepSettings defaultLStep(int trainExamples) {
+    public static LStepSettings defaultLStep(int trainExamples, Set<String> optimizerSlots, boolean distilled) {
         int batches = Math.max(1, (trainExamples + BATCH - 1) / BATCH);
         int epochs = Math.max(2, (MIN_UPDATES + batches - 1) / batches);
-        return new LStepSettings(epochs, epochs, BATCH,
-                new io.tflc.lc.lstep.Optimizer(io.tflc.lc.lstep.Optimizer.ADAM, 0.9), 0.001, 0.98, true);
+        boolean adaptive = distilled || optimizerSlots.stream().anyMatch(slot -> !slot.equals("momentum"));
+        return new LStepSettings(epochs, epochs, BATCH, new Optimizer(adaptive ? Optimizer.ADAM
+                : Optimizer.SGD_NESTEROV, 0.9), 0.001, 0.98, true);
     }
 
-    /** The plan's L-step, or {@link #defaultLStep} for {@code trainExamples} when it gives none. */
-    public LStepSettings lStep(int trainExamples) {
-        return lStep != null ? lStep : defaultLStep(trainExamples);
+    /**
+     * The plan's L-step, or {@link #defaultLStep} for {@code trainExamples}, the slots of the optimizer the model was
+     * saved with ({@link io.tflc.savedmodels.OptimizerSlots}) and the objective when it gives none.
+     */
+    public LStepSettings lStep(int trainExamples, Set<String> optimizerSlots, boolean distilled) {
+        return lStep != null ? lStep : defaultLStep(trainExamples, optimizerSlots, distilled);
     }
 
     public Plan {

@@ -33,7 +33,8 @@ class LearningRateRangeTest {
         List<String> penalized = List.of("dense/kernel");
         try (TrainableModel model = model();
              BatchSource batches = train.batches(50)) {
-            LStepGraph lstep = new LStepGraph(model, penalized, new Optimizer(Optimizer.SGD_NESTEROV, 0.9));
+            Optimizer sgd = new Optimizer(Optimizer.SGD_NESTEROV, 0.9);
+            LStepGraph lstep = new LStepGraph(model, penalized, sgd);
             Map<String, float[]> before = model.access().readAll();
             Map<String, float[]> slotsBefore = lstep.state().readAll();
 
@@ -66,8 +67,14 @@ class LearningRateRangeTest {
             // and the rate found is one SGD trains this layer with (neither the floor nor the ceiling).
             double best = losses.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).min().orElseThrow();
             assertTrue(best < 0.8 * losses.get(0), losses.toString());
-            assertTrue(result.learningRate() > 1e-4 && result.learningRate() < 0.5, result.describe());
-            assertTrue(result.describe().startsWith("learning rate from a range test on the reference: "));
+            Optimizer adam = new Optimizer(Optimizer.ADAM, 0.9);
+            assertTrue(result.learningRate() > 1e-4 && result.learningRate() < 0.5, result.describe(adam));
+            assertTrue(result.describe(adam).startsWith("learning rate from a range test on the reference: "));
+            // The L-step's lr0: Adam's the rate itself, SGD's the stated multiple of it, and the line says so.
+            assertEquals(result.learningRate(), result.lr0(adam));
+            assertEquals(LearningRateRange.SGD_MULTIPLE * result.learningRate(), result.lr0(sgd), 1e-15);
+            assertTrue(result.describe(sgd).endsWith(String.format(java.util.Locale.ROOT, "SGD's lr0 is 4× it: %.3g",
+                    result.lr0(sgd))), result.describe(sgd));
 
             // Deterministic for a seed: the same rate again, from the same (restored) start.
             assertEquals(result, LearningRateRange.measure(model, lstep, penalized, batches, train, 7));

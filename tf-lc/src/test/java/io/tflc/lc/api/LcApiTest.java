@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,7 +121,7 @@ class LcApiTest {
         assertTrue(plan.schedule().derived(), "μ is derived from the model");
         assertEquals(Plan.DEFAULT_SCHEDULE.steps(), plan.schedule().steps());
         assertEquals(null, plan.lStep());
-        assertEquals(Plan.defaultLStep(60_000), plan.lStep(60_000));
+        assertEquals(Plan.defaultLStep(60_000, Set.of(), false), plan.lStep(60_000, Set.of(), false));
         assertEquals(Plan.Loss.AUTO, plan.loss());
         assertEquals(0, plan.seed());
         assertEquals(Plan.Data.AUTO_VALIDATION, plan.data().validation());

@@ -9,10 +9,12 @@ import com.google.gson.JsonParser;
 import io.tflc.compressors.additive.AdditiveCombination;
 import io.tflc.lc.algorithm.LStepSettings;
 import io.tflc.lc.algorithm.Task;
+import io.tflc.lc.lstep.Optimizer;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.layers.LayerGraph;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -111,10 +113,29 @@ class PlanParserTest {
                 e.getMessage());
     }
 
+    /** Issue 16: with no l_step, the optimizer follows the one the SavedModel says trained it, but distils with Adam. */
+    @Test
+    void theDefaultLStepFineTunesWithTheKindOfOptimizerThatTrainedTheModel() {
+        Plan plan = parse(PLAN.replaceAll("(?s)\"l_step\": \\{[^}]*\\},", ""));
+        assertEquals(null, plan.lStep(), "the plan gives no L-step");
+        for (Set<String> slots : List.of(Set.of("m", "v"), Set.of("rms", "momentum"), Set.of("accumulator"))) {
+            LStepSettings l = plan.lStep(60_000, slots, false);
+            assertEquals(Optimizer.ADAM, l.optimizer().kind(), slots.toString());
+            assertTrue(l.lr0FromModel());
+        }
+        for (Set<String> slots : List.of(Set.<String>of(), Set.of("momentum"))) {
+            assertEquals(Optimizer.SGD_NESTEROV, plan.lStep(60_000, slots, false).optimizer().kind(), slots.toString());
+            assertEquals(Optimizer.ADAM, plan.lStep(60_000, slots, true).optimizer().kind(), "distilled " + slots);
+        }
+        // Either way at least 200 updates of 64 examples: 313 rows (5 minibatches) train 40 epochs, 60,000 rows 2.
+        assertEquals(40, plan.lStep(313, Set.of(), false).epochs());
+        assertEquals(2, plan.lStep(60_000, Set.of("m", "v"), false).epochs());
+    }
+
     @Test
     void anLStepMayAskForItsLearningRateToBeMeasured() {
-        assertFalse(parse(PLAN).lStep(1000).lr0FromModel());
-        LStepSettings auto = parse(PLAN.replace("\"lr0\": 0.1", "\"lr0\": \"auto\"")).lStep(1000);
+        assertFalse(parse(PLAN).lStep().lr0FromModel());
+        LStepSettings auto = parse(PLAN.replace("\"lr0\": 0.1", "\"lr0\": \"auto\"")).lStep();
         assertTrue(auto.lr0FromModel());
         assertEquals(256, auto.batchSize(), "the rest of the plan's L-step stands");
         PlanException e = assertThrows(PlanException.class,
