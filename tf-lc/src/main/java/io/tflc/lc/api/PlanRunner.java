@@ -20,6 +20,7 @@ import io.tflc.lc.distributed.Watchdog;
 import io.tflc.lc.distributed.WorkerLauncher;
 import io.tflc.lc.distributed.WorkerSpec;
 import io.tflc.lc.distributed.WorkersReport;
+import io.tflc.lc.lstep.Optimizer;
 import io.tflc.lc.objective.Distillation;
 import io.tflc.lc.objective.Objective;
 import io.tflc.lc.objective.Objectives;
@@ -244,6 +245,7 @@ public final class PlanRunner {
                         + ")");
             }
             Objective objective = Objectives.resolve(loss, loaded, plan.loss().temperature());
+            requireMeasurableRate(plan, objective);
             if (plan.data().stream()) {
                 return streamed(plan, loaded, objective, fingerprint, title, options, listener);
             }
@@ -463,6 +465,21 @@ public final class PlanRunner {
             weights.put(tasks.get(t).name(), tasks.get(t).weights());
         }
         return new CompressionResult(report, sizes, thetas, weights, output);
+    }
+
+    /**
+     * Refuses a range test that cannot measure anything: a distilled student starts at the teacher, where its loss has
+     * no gradient, so SGD does not move at any rate and its probe loss stays flat until rounding noise explodes
+     * (LeNet300: 0.13, at which the L-step diverged). Adam's steps are about lr long whatever the gradient.
+     */
+    private static void requireMeasurableRate(Plan plan, Objective objective) {
+        LStepSettings l = plan.lStep();
+        if (objective instanceof Distillation && l != null && l.lr0FromModel()
+                && l.optimizer().kind().equals(Optimizer.SGD_NESTEROV)) {
+            throw new IllegalArgumentException("l_step: \"lr0\": \"auto\" cannot be measured for sgd_nesterov under "
+                    + "distillation (the student starts at the teacher, where SGD gets no gradient); give l_step.lr0 "
+                    + "a number, or use \"optimizer\": \"adam\" (or leave l_step out: the default distils with Adam)");
+        }
     }
 
     /** The plan's L-step, else the default for the optimizer the SavedModel says trained it, and a line saying so. */

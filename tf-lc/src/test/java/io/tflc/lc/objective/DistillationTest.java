@@ -1,6 +1,8 @@
 package io.tflc.lc.objective;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflc.lc.FashionMnist;
@@ -40,6 +42,22 @@ class DistillationTest {
                 "distilled " + distilled.finalRow().testError() + " vs labelled " + labelled.finalRow().testError());
         // Training measured against the reference's outputs: the reference agrees with itself.
         assertEquals(0, distilled.reference().trainError(), 0);
+    }
+
+    /** Issue 16: SGD's range test at the teacher sees no gradient; a plan asking for it is refused with the fix. */
+    @Test
+    void sgdsRangeTestIsRefusedUnderDistillation(@TempDir Path dir) throws Exception {
+        TestModels.trainAndSave(1, 30, FashionMnist.get().train().head(500), 1, dir.resolve("reference"));
+        Path plan = Files.writeString(dir.resolve("plan.json"), """
+                {"model": {"savedmodel": "reference"}, "loss": "distill",
+                 "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
+                 "l_step": {"epochs": 1, "optimizer": "sgd_nesterov", "lr0": "auto"}, "output": "run"}""");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlanRunner.run(
+                PlanParser.parse(plan), PlanParser.fingerprint(plan), "sgd auto", PlanRunner.Options.NEW,
+                new LcRun.Listener() { }));
+        assertTrue(e.getMessage().contains("give l_step.lr0 a number, or use \"optimizer\": \"adam\""),
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("run/report.json")), "nothing ran");
     }
 
     private static LcReport run(Path dir, String loss) throws Exception {
