@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -421,6 +422,15 @@ public final class LcRun {
         if (!checkpoint.fingerprint().equals(fingerprint)) {
             throw new IllegalStateException("the checkpoint in " + checkpoints + " belongs to another plan or model; "
                     + "run without --resume (with --force) to start over");
+        }
+        if (!new HashSet<>(lstep.state().names()).equals(checkpoint.lStepVariables().keySet())) {
+            // A plan without l_step takes its optimizer from the model (and from tf-lc's version): one that resolved
+            // otherwise when the checkpoint was written has other optimizer slots.
+            throw new IllegalStateException("the checkpoint in " + checkpoints + " was written by an L-step with "
+                    + "another optimizer (its state " + new TreeSet<>(checkpoint.lStepVariables().keySet())
+                    + ", this run's " + new TreeSet<>(lstep.state().names()) + "); give the plan's l_step the "
+                    + "optimizer it ran with (the run's line 'L-step optimizer: …'), or run without --resume (with "
+                    + "--force) to start over");
         }
         model.access().assign(checkpoint.modelVariables());
         lstep.state().assign(checkpoint.lStepVariables());

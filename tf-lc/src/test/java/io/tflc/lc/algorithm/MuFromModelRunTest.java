@@ -31,9 +31,14 @@ class MuFromModelRunTest {
 
     private static LcRun run(TrainableModel model, Dataset train, Dataset test, Path checkpoints,
                              LcRun.Listener listener) {
+        return run(model, L_STEP, train, test, checkpoints, listener);
+    }
+
+    private static LcRun run(TrainableModel model, LStepSettings lStep, Dataset train, Dataset test, Path checkpoints,
+                             LcRun.Listener listener) {
         List<Task> tasks = List.of(new Task("dense/kernel", List.of("dense/kernel"), new AsIs(new int[] {784, 10}),
                 new AdaptiveCodebook(2)));
-        return new LcRun(model, tasks, MuSchedule.fromModel(STEPS), L_STEP, train, test, 1, listener, checkpoints, "plan");
+        return new LcRun(model, tasks, MuSchedule.fromModel(STEPS), lStep, train, test, 1, listener, checkpoints, "plan");
     }
 
     private static TrainableModel model() {
@@ -77,6 +82,15 @@ class MuFromModelRunTest {
             assertEquals(lr0 * Math.pow(0.9, j), kept.rows().get(2 + j).learningRate(), 1e-9 * lr0);
         }
 
+        // The same plan resolved to another optimizer (a default L-step under another tf-lc version): its state does
+        // not fit, and the resume says so instead of failing on a missing variable.
+        try (TrainableModel model = model()) {
+            LStepSettings adam = new LStepSettings(1, 1, 100, new Optimizer(Optimizer.ADAM, 0.9), 0.01, 0.9, true);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> run(model, adam, train, test, checkpoints, new LcRun.Listener() { }).run(true));
+            assertTrue(e.getMessage().contains("was written by an L-step with another optimizer")
+                    && e.getMessage().contains("run without --resume"), e.getMessage());
+        }
         try (TrainableModel model = model()) {
             LcReport report = run(model, train, test, checkpoints, new LcRun.Listener() { }).run(true);
             assertEquals(derived, report.schedule(), "the resumed run keeps the μ measured at the start");
