@@ -265,18 +265,16 @@ public final class LcRun {
 
     /**
      * LC step j's L-step at μ = {@code mu}: the weights it ends with, or null when it diverged {@value #RETRIES} times
-     * more (in one process), each time run again from the weights and optimizer state it started from at half the
+     * more, each time run again from the weights and optimizer state it started from at half the
      * learning rate (which stays halved for the rest of the run); {@link #stop} then says why.
      */
     private Matrix[] lStep(LStepGraph lstep, BatchSource batches, int j, double mu) {
         int step = j + 1;
-        // Workers of a data-parallel run each judge divergence on their own shard's losses, possibly a minibatch
-        // apart; a retry would restart them out of step with each other's all-reduces, so they stop as before.
-        int retries = replica.workers() == 1 ? RETRIES : 0;
         lstep.setPenalty(mu, targets(mu));
-        // What a retry starts from, this step's μ and targets included; a run that cannot retry keeps no copy.
-        Map<String, float[]> startWeights = retries > 0 ? model.access().readAll() : null;
-        Map<String, float[]> startState = retries > 0 ? lstep.state().readAll() : null;
+        // What a retry starts from, this step's μ and targets included. The replicas of a data-parallel run hold
+        // the same, and they judge divergence together (on their averaged epoch loss), so they retry together.
+        Map<String, float[]> startWeights = model.access().readAll();
+        Map<String, float[]> startState = lstep.state().readAll();
         for (int retried = 0; ; retried++) {
             double lr = settings.learningRate(j) * learningRateFactor;
             try {
@@ -294,10 +292,10 @@ public final class LcRun {
                 }
                 return w;
             } catch (DivergenceException | NonFiniteException e) {
-                if (retried == retries) {
+                if (retried == RETRIES) {
                     // The live weights are lost, but the best nested model is not: the run ends with it as its
                     // result rather than with no model at all. The last checkpoint stays as it was.
-                    stop = "LC step " + step + " diverged " + (retries + 1) + " time(s), the last at lr=" + lr
+                    stop = "LC step " + step + " diverged " + (RETRIES + 1) + " times, the last at lr=" + lr
                             + "; the run stopped there: " + e.getMessage();
                     listener.notice(stop);
                     return null;

@@ -111,19 +111,15 @@ public final class LearningRateRange {
                 double rate = LOW * Math.pow(2, i);
                 lstep.setLearningRate(rate);
                 left[0] = UPDATES;
-                boolean[] finite = {true};
+                // Every update is made even after a loss turned NaN: in a data-parallel run the replicas' updates
+                // pair through all-reduces, and the probe, the same examples and weights on every replica, decides.
                 while (left[0] > 0) {
                     batches.shuffledHead(random, left[0], batch -> {
-                        if (finite[0]) {
-                            left[0]--;
-                            finite[0] = Float.isFinite(lstep.update(batch));
-                        }
+                        left[0]--;
+                        lstep.update(batch);
                     });
-                    if (!finite[0]) {
-                        break;
-                    }
                 }
-                double loss = finite[0] ? lstep.evaluate(probeBatches).loss() : Double.NaN;
+                double loss = lstep.evaluate(probeBatches).loss();
                 losses.add(loss);
                 if (!(loss <= (1 + TOLERANCE) * lowest)) {
                     break;

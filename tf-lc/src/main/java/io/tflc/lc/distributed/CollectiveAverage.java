@@ -10,13 +10,15 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The mean of each gradient over all workers, by TF's {@code CollectiveReduceV2} (merge Add, final Div): the op TF
- * Java 1.0.0 has no wrapper for, built by name (DESIGN §6). Every worker builds the same graph, so gradient i gets
- * instance key i + 1 on all of them, and the keys repeat each step as graph-mode collectives do.
+ * Java 1.0.0 has no wrapper for, built by name (DESIGN §6). Every worker builds the same graph in the same order, so
+ * the n-th tensor this reduction averages gets instance key n on all of them (the gradients first, then the L-step's
+ * epoch loss), and the keys repeat each step as graph-mode collectives do.
  */
 public final class CollectiveAverage implements GradientReduction {
     /** One group: all workers of the run. */
     private static final int GROUP_KEY = 1;
     private final int workers;
+    private int nextKey = 1;
 
     public CollectiveAverage(int workers) {
         this.workers = workers;
@@ -27,11 +29,11 @@ public final class CollectiveAverage implements GradientReduction {
         List<Operand<TFloat32>> averaged = new ArrayList<>();
         Ops scope = tf.withSubScope("allreduce");
         for (int i = 0; i < gradients.size(); i++) {
-            Operation op = scope.scope().opBuilder("CollectiveReduceV2", "gradient_" + i)
+            Operation op = scope.scope().opBuilder("CollectiveReduceV2", "tensor_" + nextKey)
                     .addInput(gradients.get(i).asOutput())
                     .addInput(tf.constant(workers).asOutput())
                     .addInput(tf.constant(GROUP_KEY).asOutput())
-                    .addInput(tf.constant(i + 1).asOutput())
+                    .addInput(tf.constant(nextKey++).asOutput())
                     .addInputList(new org.tensorflow.Output<?>[0])
                     .setAttr("merge_op", "Add")
                     .setAttr("final_op", "Div")

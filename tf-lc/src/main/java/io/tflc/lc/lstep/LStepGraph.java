@@ -23,6 +23,7 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.train.ResourceApplyAdam;
 import org.tensorflow.op.train.ResourceApplyMomentum;
@@ -56,6 +57,12 @@ public final class LStepGraph {
     private final Operand<TFloat32> penalty;
     private final Op train;
     private final WeightAccess state;
+    /**
+     * A data-parallel L-step's epoch loss, fed by each replica and averaged over all of them (null in one process):
+     * what every replica judges divergence on, so that they all stop, or all go on, at the same point.
+     */
+    private final Placeholder<TFloat32> replicaEpochLoss;
+    private final Operand<TFloat32> averagedEpochLoss;
     private final List<String> scaledTargetNames = new ArrayList<>();
     private final List<String> slotNames = new ArrayList<>();
     private final Optimizer optimizer;
@@ -101,6 +108,14 @@ public final class LStepGraph {
             gradients.add(gradient(dataGradients[i], weights.get(i)));
         }
         gradients = new ArrayList<>(reduction.reduce(tf, gradients));
+        if (reduction == GradientReduction.LOCAL) {
+            replicaEpochLoss = null;
+            averagedEpochLoss = null;
+        } else {
+            replicaEpochLoss = tf.withName("replica_epoch_loss").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.scalar()));
+            averagedEpochLoss = reduction.reduce(tf, List.of(replicaEpochLoss)).get(0);
+        }
         // The penalty's gradient μ(w − target) is written out rather than differentiated (TF's gradient of the
         // squared norm made several full-size passes per weight; profiled with `bench lstep`), and the variable
         // holds −μ·target, so the update adds it in one AddN: g + μw + (−μ·target), two passes over the weight.
@@ -217,7 +232,8 @@ public final class LStepGraph {
     /**
      * One epoch of minibatch updates over a pass of {@code batches} in the order {@code random} draws.
      *
-     * @throws DivergenceException when a batch's loss is NaN or infinite
+     * @throws DivergenceException when a batch's loss is NaN or infinite (in a data-parallel L-step: any replica's,
+     *     once the epoch is over)
      */
     public EpochLoss epoch(BatchSource batches, SplittableRandom random, Runnable afterBatch) {
         return epoch(batches.count(), consumer -> batches.shuffled(random, consumer), afterBatch);
@@ -228,18 +244,30 @@ public final class LStepGraph {
         double[] dataSum = {0};
         int[] seen = {0};
         int[] batchIndex = {0};
+        String[] firstNonFinite = {null};
         pass.accept(batch -> {
             batchIndex[0]++;
             float loss = update(batch);
-            if (!Float.isFinite(loss)) {
-                throw new DivergenceException("the L-step loss became " + loss + " at minibatch " + batchIndex[0]
-                        + " of " + count + " in the epoch");
+            if (!Float.isFinite(loss) && firstNonFinite[0] == null) {
+                firstNonFinite[0] = "the L-step loss became " + loss + " at minibatch " + batchIndex[0] + " of "
+                        + count + " in the epoch";
+                if (replicaEpochLoss == null) {
+                    throw new DivergenceException(firstNonFinite[0]);
+                }
+                // A replica goes on to the epoch's end: the others' updates wait for its gradients.
             }
             dataSum[0] += loss * batch.size();
             seen[0] += batch.size();
             afterBatch.run();
         });
         double data = dataSum[0] / Math.max(seen[0], 1);
+        if (replicaEpochLoss != null) {
+            data = averagedOverReplicas(data);
+            if (!Double.isFinite(data)) {
+                throw new DivergenceException(firstNonFinite[0] != null ? firstNonFinite[0] + " on this worker"
+                        : "the L-step loss became " + data + " on another worker in this epoch");
+            }
+        }
         double penaltyValue;
         try (Result result = model.session().runner().fetch(penalty).run()) {
             penaltyValue = ((TFloat32) result.get(0)).getFloat();
@@ -248,6 +276,14 @@ public final class LStepGraph {
             throw new DivergenceException("the L-step penalty became " + penaltyValue + " at the end of the epoch");
         }
         return new EpochLoss(data + penaltyValue, data);
+    }
+
+    /** The mean of {@code value} over all replicas (each feeds its own). */
+    private double averagedOverReplicas(double value) {
+        try (TFloat32 local = TFloat32.scalarOf((float) value);
+             Result result = model.session().runner().feed(replicaEpochLoss, local).fetch(averagedEpochLoss).run()) {
+            return ((TFloat32) result.get(0)).getFloat();
+        }
     }
 
     /**

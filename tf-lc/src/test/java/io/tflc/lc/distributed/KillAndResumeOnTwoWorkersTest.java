@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 20: a plan on two loopback workers (child JVMs, tiny model, few steps). Killing the follower mid-run ends the
  * run within 60 s with a message naming it, the checkpoint stays, and {@code --resume} completes on two workers whose
- * weights and Θ end bit-identical (their digests), with the workers in report.json.
+ * weights and Θ end bit-identical (their digests), with the workers in report.json. And diverging L-steps are
+ * retried and stop the run on both workers at once.
  */
 class KillAndResumeOnTwoWorkersTest {
     private static final Pattern FOLLOWER = Pattern.compile("worker 1 \\(127\\.0\\.0\\.1:\\d+\\): pid (\\d+)");
@@ -83,6 +84,61 @@ class KillAndResumeOnTwoWorkersTest {
             assertEquals(alone.steps().get(i).trainLoss(), distributed, 1e-4, "LC step " + (i + 1) + "'s nested "
                     + "training loss on two workers and alone");
         }
+    }
+
+    /**
+     * Issue 16 on two workers: at lr0 = 40 LC step 1 explodes and trains at 20, and step 2 explodes at 20, 10, 5 and
+     * 2.5, so the run stops and exports DC. The replicas judge their averaged epoch loss, so they retry and stop at
+     * the same points as the same plan alone, end with the same weights, and the run ends instead of hanging.
+     */
+    @Test
+    void divergedStepsAreRetriedAndStoppedTogether(@TempDir Path dir) throws Exception {
+        TestModels.trainAndSave(1, 16, FashionMnist.get().train().head(1000), 1, dir.resolve("reference"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        smallIdx("train", 1000, data);
+        smallIdx("t10k", 200, data);
+        String json = """
+                {"model": {"savedmodel": "reference"},
+                 "data": {"source": "idx:data"},
+                 "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
+                 "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 3},
+                 "l_step": {"epochs": 1, "batch_size": 40, "lr0": 40},
+                 "seed": 1, "output": "%s"}""";
+        Path plan = Files.writeString(dir.resolve("plan.json"), json.formatted("run"));
+        Process run = lead(dir, plan, false, "diverging");
+        assertTrue(run.waitFor(300, TimeUnit.SECONDS), "the run did not end");
+        String out = Files.readString(dir.resolve("diverging.out"));
+        assertEquals(0, run.exitValue(), out + Files.readString(dir.resolve("diverging.err")));
+        String follower = Files.readString(dir.resolve("run").resolve("workers").resolve("worker-1.log"));
+        assertEquals(last(DIGEST, out), last(DIGEST, follower), "the replicas ended with different weights or Θ");
+
+        Path alonePlan = Files.writeString(dir.resolve("alone.json"), json.formatted("alone"));
+        List<String> alone = new java.util.ArrayList<>();
+        io.tflc.lc.api.PlanRunner.run(io.tflc.lc.plan.PlanParser.parse(alonePlan),
+                io.tflc.lc.plan.PlanParser.fingerprint(alonePlan), "alone", io.tflc.lc.api.PlanRunner.Options.NEW,
+                new io.tflc.lc.algorithm.LcRun.Listener() {
+                    @Override
+                    public void notice(String message) {
+                        alone.add(message);
+                    }
+                });
+        List<String> expected = divergences(String.join("\n", alone));
+        assertEquals(List.of("LC step 1 diverged at lr=40.0", "LC step 2 diverged at lr=20.0",
+                "LC step 2 diverged at lr=10.0", "LC step 2 diverged at lr=5.00", "LC step 2 diverged 4 times"),
+                expected, "the plan alone: one retry that trains, then a step that stops the run");
+        assertEquals(expected, divergences(out), "worker 0");
+        assertEquals(expected, divergences(follower), "worker 1");
+        assertTrue(out.contains("direct compression (step 0)"), out);
+    }
+
+    /** The divergence notices' heads, in order. */
+    private static List<String> divergences(String log) {
+        Matcher m = Pattern.compile("LC step \\d+ diverged (at lr=[0-9.]+|\\d+ times)").matcher(log);
+        List<String> found = new java.util.ArrayList<>();
+        while (m.find()) {
+            found.add(m.group());
+        }
+        return found;
     }
 
     /** The first {@code count} examples of Fashion-MNIST's {@code prefix} files, as IDX files in {@code dir}. */
