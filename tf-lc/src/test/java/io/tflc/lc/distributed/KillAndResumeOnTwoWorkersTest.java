@@ -28,20 +28,27 @@ class KillAndResumeOnTwoWorkersTest {
     private static final Pattern FOLLOWER = Pattern.compile("worker 1 \\(127\\.0\\.0\\.1:\\d+\\): pid (\\d+)");
     private static final Pattern DIGEST = Pattern.compile("replica digest: (weights \\w+, Θ \\w+)");
 
-    @Test
-    void aKilledWorkerStopsTheRunAndResumeCompletesInSync(@TempDir Path dir) throws Exception {
+    /** Three LC steps of k = 2 on the tiny reference's kernels, at the learning rate and into the folder given. */
+    private static final String PLAN = """
+            {"model": {"savedmodel": "reference"},
+             "data": {"source": "idx:data"},
+             "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
+             "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 3},
+             "l_step": {"epochs": 1, "batch_size": 40, "lr0": %s},
+             "seed": 1, "output": "%s"}""";
+
+    /** The tiny reference and a small copy of the data (each worker process loads it; the full set takes seconds). */
+    private static void referenceAndData(Path dir) throws IOException {
         TestModels.trainAndSave(1, 16, FashionMnist.get().train().head(1000), 1, dir.resolve("reference"));
-        // A small copy of the data: each worker process loads it, and the full set takes seconds to decompress.
         Path data = Files.createDirectories(dir.resolve("data"));
         smallIdx("train", 1000, data);
         smallIdx("t10k", 200, data);
-        Path plan = Files.writeString(dir.resolve("plan.json"), """
-                {"model": {"savedmodel": "reference"},
-                 "data": {"source": "idx:data"},
-                 "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
-                 "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 3},
-                 "l_step": {"epochs": 1, "batch_size": 40, "lr0": 0.02},
-                 "seed": 1, "output": "%s"}""".formatted("run"));
+    }
+
+    @Test
+    void aKilledWorkerStopsTheRunAndResumeCompletesInSync(@TempDir Path dir) throws Exception {
+        referenceAndData(dir);
+        Path plan = Files.writeString(dir.resolve("plan.json"), PLAN.formatted("0.02", "run"));
         Path run = dir.resolve("run");
 
         Process first = lead(dir, plan, false, "first");
@@ -71,8 +78,7 @@ class KillAndResumeOnTwoWorkersTest {
 
         // The same plan in this process alone: 1,000 examples are 25 global batches of 40, so both runs take the
         // same batches, and the mean of two half-batch gradients is the batch's: the same run up to rounding.
-        Path alonePlan = Files.writeString(dir.resolve("alone.json"), Files.readString(plan)
-                .replace("\"output\": \"run\"", "\"output\": \"alone\""));
+        Path alonePlan = Files.writeString(dir.resolve("alone.json"), PLAN.formatted("0.02", "alone"));
         io.tflc.lc.algorithm.LcReport alone = io.tflc.lc.api.PlanRunner.run(io.tflc.lc.plan.PlanParser.parse(alonePlan),
                 io.tflc.lc.plan.PlanParser.fingerprint(alonePlan), "alone", io.tflc.lc.api.PlanRunner.Options.NEW,
                 new io.tflc.lc.algorithm.LcRun.Listener() { }).report();
@@ -93,18 +99,8 @@ class KillAndResumeOnTwoWorkersTest {
      */
     @Test
     void divergedStepsAreRetriedAndStoppedTogether(@TempDir Path dir) throws Exception {
-        TestModels.trainAndSave(1, 16, FashionMnist.get().train().head(1000), 1, dir.resolve("reference"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        smallIdx("train", 1000, data);
-        smallIdx("t10k", 200, data);
-        String json = """
-                {"model": {"savedmodel": "reference"},
-                 "data": {"source": "idx:data"},
-                 "tasks": [{"weights": "re:dense.*/kernel", "compression": {"type": "adaptive_codebook", "k": 2}}],
-                 "schedule": {"mu0": 1e-3, "growth": 1.5, "steps": 3},
-                 "l_step": {"epochs": 1, "batch_size": 40, "lr0": 40},
-                 "seed": 1, "output": "%s"}""";
-        Path plan = Files.writeString(dir.resolve("plan.json"), json.formatted("run"));
+        referenceAndData(dir);
+        Path plan = Files.writeString(dir.resolve("plan.json"), PLAN.formatted("40", "run"));
         Process run = lead(dir, plan, false, "diverging");
         assertTrue(run.waitFor(300, TimeUnit.SECONDS), "the run did not end");
         String out = Files.readString(dir.resolve("diverging.out"));
@@ -112,7 +108,7 @@ class KillAndResumeOnTwoWorkersTest {
         String follower = Files.readString(dir.resolve("run").resolve("workers").resolve("worker-1.log"));
         assertEquals(last(DIGEST, out), last(DIGEST, follower), "the replicas ended with different weights or Θ");
 
-        Path alonePlan = Files.writeString(dir.resolve("alone.json"), json.formatted("alone"));
+        Path alonePlan = Files.writeString(dir.resolve("alone.json"), PLAN.formatted("40", "alone"));
         List<String> alone = new java.util.ArrayList<>();
         io.tflc.lc.api.PlanRunner.run(io.tflc.lc.plan.PlanParser.parse(alonePlan),
                 io.tflc.lc.plan.PlanParser.fingerprint(alonePlan), "alone", io.tflc.lc.api.PlanRunner.Options.NEW,
