@@ -55,8 +55,9 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      *       gradient at all (SGD's test there stayed flat up to a rate of 0.13, at which the L-step diverged).</li>
      *   <li>SGD with Nesterov momentum 0.9 otherwise: a model saved with SGD's momentum or with no optimizer at all
      *       (a TF1 graph, tf-lc's own exports). SGD fine-tunes a model SGD trained better than Adam does: on the two
-     *       LeNets trained here, codebook:2, LeNet5 9.49 and 9.68% test error against Adam's 11.36%, LeNet300 11.31,
-     *       10.76 and 11.10% against 11.68, 11.24 and 11.32% (the README's "compress").</li>
+     *       LeNets trained here, codebook:2, one-line {@code compress} on seeds 1–3, LeNet5 9.69, 10.71 and 9.46% test
+     *       error (Adam on seeds 1 and 2: 11.36 and 12.46%), LeNet300 11.33, 11.01 and 11.42% (Adam 11.68, 11.24 and
+     *       11.32%); the README's "compress".</li>
      * </ul>
      *
      * @param distilled the run learns the reference's own outputs ({@link Distillation})
