@@ -40,8 +40,9 @@ import java.util.stream.Collectors;
  * which has to leave that minimum for Δ(Θ) anyway, stands well. Measured with codebook:2 on every kernel of the two
  * LeNets trained here (μ derived, the default L-step with SGD at a fixed rate, seeds 1 and 2 or 1–3; the test keeps
  * 4.1·10⁻³): LeNet5 10.45 and 10.99% test error at the kept rate, 9.49 and 9.68% at 4×; LeNet300 12.05, 12.10 and
- * 11.78% at the kept rate, 11.31, 10.76 and 11.10% at 4×. Adam at 4× its rate lost where the models were trained by Adam (the Keras MLP's
- * {@code auto} broke its budget), and those are the models the default gives Adam to ({@code Plan.defaultLStep}).
+ * 11.78% at the kept rate, 11.31, 10.76 and 11.10% at 4×. Adam at 4× its rate lost where the models were trained by
+ * Adam (the Keras MLP's {@code auto} broke its budget), and those are the models the default gives Adam to
+ * ({@code Plan.defaultLStep}).
  */
 public final class LearningRateRange {
     static final double LOW = 1e-6;

@@ -12,9 +12,9 @@ import org.tensorflow.types.TFloat32;
  * that every replica judges divergence on the same figure.
  */
 public interface GradientReduction {
-    /** One process: the gradients as they are. */
-    GradientReduction LOCAL = (tf, gradients) -> gradients;
+    /** One process: the tensors as they are. */
+    GradientReduction LOCAL = (tf, tensors) -> tensors;
 
     /** The tensors to use, one per input, in the same order and shapes; {@link #LOCAL} returns its input. */
-    List<Operand<TFloat32>> reduce(Ops tf, List<Operand<TFloat32>> gradients);
+    List<Operand<TFloat32>> reduce(Ops tf, List<Operand<TFloat32>> tensors);
 }
