@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
 
 /** Issue 16: which optimizer trained a model, as far as the SavedModel records it. */
 class OptimizerSlotsTest {
@@ -20,7 +23,32 @@ class OptimizerSlotsTest {
         }
     }
 
-    /** A TF1 graph (as tf-lc's own exports are) has no object graph, so no slots. */
+    /**
+     * A TF1 graph saved with its training variables names the slots after the optimizer, beside their variables;
+     * other variables whose names merely end alike, or ops that are not variables, are not slots.
+     */
+    @Test
+    void tf1SlotsAreReadFromTheirNames() {
+        MetaGraphDef adam = meta(variable("dense/kernel"), variable("dense/kernel/Adam"),
+                variable("dense/kernel/Adam_1"), variable("beta1_power"));
+        assertEquals(Set.of("Adam", "Adam_1"), OptimizerSlots.of(adam));
+        MetaGraphDef momentum = meta(variable("dense/kernel"), variable("dense/kernel/Momentum"));
+        assertEquals(Set.of("Momentum"), OptimizerSlots.of(momentum));
+        MetaGraphDef none = meta(variable("dense/kernel"), variable("Adamant"),
+                NodeDef.newBuilder().setName("dense/kernel/Adam").setOp("Identity").build());
+        assertEquals(Set.of(), OptimizerSlots.of(none));
+    }
+
+    private static NodeDef variable(String name) {
+        return NodeDef.newBuilder().setName(name).setOp("VariableV2").build();
+    }
+
+    private static MetaGraphDef meta(NodeDef... nodes) {
+        return MetaGraphDef.newBuilder().setGraphDef(GraphDef.newBuilder().addAllNode(java.util.List.of(nodes)))
+                .build();
+    }
+
+    /** A TF1 graph exported for inference (as tf-lc's own exports are) has neither, so no slots. */
     @Test
     void tf1GraphRecordsNone(@TempDir Path dir) throws Exception {
         NormalizedModel.write(dir.resolve("model"));

@@ -48,8 +48,8 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * long as a large one.
      * <ul>
      *   <li>Adam (β1 0.9) when the SavedModel holds an adaptive optimizer's slots ({@code optimizerSlots} has any
-     *       but {@code momentum}: Adam's {@code m} and {@code v}, RMSprop's {@code rms}, Adagrad's
-     *       {@code accumulator}), and under distillation. Adam's steps do not scale with the loss, so it serves
+     *       but SGD's {@code momentum}, TF1's {@code Momentum}: Adam's {@code m} and {@code v} or TF1's {@code Adam},
+     *       RMSprop's {@code rms}, Adagrad's {@code accumulator}), and under distillation. Adam's steps do not scale with the loss, so it serves
      *       cross-entropies and squared errors of any size; and they are about lr long even where the gradient
      *       vanishes, so its range test means something at the teacher, where a distilled student starts with no
      *       gradient at all (SGD's test there stayed flat up to a rate of 0.13, at which the L-step diverged).</li>
@@ -65,7 +65,7 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
     public static LStepSettings defaultLStep(int trainExamples, Set<String> optimizerSlots, boolean distilled) {
         int batches = Math.max(1, (trainExamples + BATCH - 1) / BATCH);
         int epochs = Math.max(2, (MIN_UPDATES + batches - 1) / batches);
-        boolean adaptive = distilled || optimizerSlots.stream().anyMatch(slot -> !slot.equals("momentum"));
+        boolean adaptive = distilled || optimizerSlots.stream().anyMatch(slot -> !slot.equalsIgnoreCase("momentum"));
         return new LStepSettings(epochs, epochs, BATCH, new Optimizer(adaptive ? Optimizer.ADAM
                 : Optimizer.SGD_NESTEROV, 0.9), 0.001, 0.98, true);
     }

@@ -118,12 +118,13 @@ class PlanParserTest {
     void theDefaultLStepFineTunesWithTheKindOfOptimizerThatTrainedTheModel() {
         Plan plan = parse(PLAN.replaceAll("(?s)\"l_step\": \\{[^}]*\\},", ""));
         assertEquals(null, plan.lStep(), "the plan gives no L-step");
-        for (Set<String> slots : List.of(Set.of("m", "v"), Set.of("rms", "momentum"), Set.of("accumulator"))) {
+        for (Set<String> slots : List.of(Set.of("m", "v"), Set.of("rms", "momentum"), Set.of("accumulator"),
+                Set.of("Adam", "Adam_1"))) {
             LStepSettings l = plan.lStep(60_000, slots, false);
             assertEquals(Optimizer.ADAM, l.optimizer().kind(), slots.toString());
             assertTrue(l.lr0FromModel());
         }
-        for (Set<String> slots : List.of(Set.<String>of(), Set.of("momentum"))) {
+        for (Set<String> slots : List.of(Set.<String>of(), Set.of("momentum"), Set.of("Momentum"))) {
             assertEquals(Optimizer.SGD_NESTEROV, plan.lStep(60_000, slots, false).optimizer().kind(), slots.toString());
             assertEquals(Optimizer.ADAM, plan.lStep(60_000, slots, true).optimizer().kind(), "distilled " + slots);
         }
