@@ -49,15 +49,16 @@ public record Plan(Model model, Data data, Loss loss, Prune prune, List<TaskSpec
      * <ul>
      *   <li>Adam (β1 0.9) when the SavedModel holds an adaptive optimizer's slots ({@code optimizerSlots} has any
      *       but SGD's {@code momentum}, TF1's {@code Momentum}: Adam's {@code m} and {@code v} or TF1's {@code Adam},
-     *       RMSprop's {@code rms}, Adagrad's {@code accumulator}), and under distillation. Adam's steps do not scale with the loss, so it serves
-     *       cross-entropies and squared errors of any size; and they are about lr long even where the gradient
-     *       vanishes, so its range test means something at the teacher, where a distilled student starts with no
-     *       gradient at all (SGD's test there stayed flat up to a rate of 0.13, at which the L-step diverged).</li>
+     *       RMSprop's {@code rms}, Adagrad's {@code accumulator}), and under distillation. Adam's steps do not scale
+     *       with the loss, so it serves cross-entropies and squared errors of any size; and they are about lr long
+     *       even where the gradient vanishes, so its range test means something at the teacher, where a distilled
+     *       student starts with no gradient at all (SGD's test there stayed flat up to a rate of 0.13, at which the
+     *       L-step diverged).</li>
      *   <li>SGD with Nesterov momentum 0.9 otherwise: a model saved with SGD's momentum or with no optimizer at all
-     *       (a TF1 graph, tf-lc's own exports). SGD fine-tunes a model SGD trained better than Adam does: on the two
-     *       LeNets trained here, codebook:2, one-line {@code compress} on seeds 1–3, LeNet5 9.69, 10.71 and 9.46% test
-     *       error (Adam on seeds 1 and 2: 11.36 and 12.46%), LeNet300 11.33, 11.01 and 11.42% (Adam 11.68, 11.24 and
-     *       11.32%); the README's "compress".</li>
+     *       (a TF1 inference graph, tf-lc's own exports). SGD fine-tunes a model SGD trained better than Adam does:
+     *       on the two LeNets trained here, codebook:2, one-line {@code compress} on seeds 1–3, LeNet5 9.69, 10.71
+     *       and 9.46% test error (Adam on seeds 1 and 2: 11.36 and 12.46%), LeNet300 11.33, 11.01 and 11.42% (Adam
+     *       11.68, 11.24 and 11.32%); the README's "compress".</li>
      * </ul>
      *
      * @param distilled the run learns the reference's own outputs ({@link Distillation})

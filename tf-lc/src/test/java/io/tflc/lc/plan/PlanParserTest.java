@@ -113,7 +113,7 @@ class PlanParserTest {
                 e.getMessage());
     }
 
-    /** Issue 16: with no l_step, the optimizer follows the one the SavedModel says trained it, but distils with Adam. */
+    /** Issue 16: with no l_step the optimizer follows the one the SavedModel says trained it; distillation is Adam. */
     @Test
     void theDefaultLStepFineTunesWithTheKindOfOptimizerThatTrainedTheModel() {
         Plan plan = parse(PLAN.replaceAll("(?s)\"l_step\": \\{[^}]*\\},", ""));
