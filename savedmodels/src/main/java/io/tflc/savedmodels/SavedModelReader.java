@@ -140,7 +140,7 @@ public final class SavedModelReader {
             otherOutputs.forEach((key, name) -> others.put(key, graph.outputOrThrow(name)));
             TrainableModel model = new TrainableModel(graph, session, null, input, logitsOf(output), output, inputKey,
                     outputKey, null, new TrainableModel.Declared(others, relaxed ? 0 : batch,
-                    Trainability.nonTrainable(meta)));
+                    Trainability.nonTrainable(meta), OptimizerSlots.of(meta)));
             checkRestoredShapes(model, dir);
             verify(model, dir, inputTensor, outputTensor, batch);
             if (relaxed) {

@@ -73,21 +73,25 @@ public final class TrainableModel implements AutoCloseable {
      *     be relaxed), or 0 for any
      * @param nonTrainable variables the SavedModel marks as not trainable ({@link Trainability}): their weights are
      *     read by the forward pass but never trained nor compressed
+     * @param optimizerSlots the slot names of the optimizer the model was saved with ({@link OptimizerSlots}), sorted;
+     *     empty when it records none
      */
-    public record Declared(Map<String, Output<?>> otherOutputs, int fixedBatch, Set<String> nonTrainable) {
-        /** Nothing declared: one output, any batch size, trainability from the graph alone. */
-        public static final Declared NOTHING = new Declared(Map.of(), 0, Set.of());
+    public record Declared(Map<String, Output<?>> otherOutputs, int fixedBatch, Set<String> nonTrainable,
+                           Set<String> optimizerSlots) {
+        /** Nothing declared: one output, any batch size, trainability from the graph alone, no optimizer state. */
+        public static final Declared NOTHING = new Declared(Map.of(), 0, Set.of(), Set.of());
 
         public Declared {
             otherOutputs = Map.copyOf(otherOutputs);
             nonTrainable = Set.copyOf(nonTrainable);
+            optimizerSlots = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(optimizerSlots));
         }
 
         /** The same declarations for a copy of the model in {@code graph} (its other outputs found by name). */
         public Declared in(Graph graph) {
             Map<String, Output<?>> outputs = new java.util.LinkedHashMap<>();
             otherOutputs.forEach((key, o) -> outputs.put(key, graph.outputOrThrow(o.op().name() + ":" + o.index())));
-            return new Declared(outputs, fixedBatch, nonTrainable);
+            return new Declared(outputs, fixedBatch, nonTrainable, optimizerSlots);
         }
 
         /** The ops the other outputs are made by, to keep when the graph is pruned. */
@@ -206,7 +210,7 @@ public final class TrainableModel implements AutoCloseable {
                     : same(copy, targets);
             TrainableModel rebuilt = new TrainableModel(copy, copySession, null, same(copy, input), same(copy, logits),
                     same(copy, output), inputName, outputName, copiedTargets, new Declared(
-                    declared.in(copy).otherOutputs(), declared.fixedBatch(), nonTrainable));
+                    declared.in(copy).otherOutputs(), declared.fixedBatch(), nonTrainable, declared.optimizerSlots()));
             Map<String, float[]> assign = new java.util.LinkedHashMap<>();
             for (ModelWeight w : rebuilt.weights()) {
                 assign.put(w.name(), values.get(w.name()));

@@ -23,6 +23,18 @@ class OptimizerSlotsTest {
         }
     }
 
+    /** The loaded model declares them, and a rebuilt copy (BatchNorm folded, moved to a TF server) keeps them. */
+    @Test
+    void aLoadedModelDeclaresItsSlotsAndCopiesKeepThem() {
+        try (TrainableModel model = SavedModelReader.read(SharedFiles.require("savedmodels/keras-mnist-mlp"),
+                "serving_default", null, null);
+             TrainableModel copy = model.rebuilt(model.graph().toGraphDef(), model.access().readAll(),
+                     model.declared().nonTrainable())) {
+            assertEquals(Set.of("m", "v"), model.declared().optimizerSlots());
+            assertEquals(Set.of("m", "v"), copy.declared().optimizerSlots());
+        }
+    }
+
     /**
      * A TF1 graph saved with its training variables names the slots after the optimizer, beside their variables;
      * other variables whose names merely end alike, or ops that are not variables, are not slots.

@@ -74,6 +74,8 @@ class AutoMpgRegressionTest {
                 "--task", task, "--out", out.toString());
         assertEquals(0, run.status(), run.all());
         assertTrue(run.output().contains("test MAE"), run.all());
+        // The Keras model was saved with Adam's slots: the default L-step fine-tunes it with Adam (issue 16).
+        assertTrue(run.output().contains("L-step optimizer: adam (the SavedModel holds the slots [m, v]"), run.all());
         return ReportWriter.read(out).report();
     }
 

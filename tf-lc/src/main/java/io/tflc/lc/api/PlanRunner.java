@@ -35,11 +35,9 @@ import io.tflc.lc.sensitivity.ValidationSplit;
 import io.tflc.lc.verify.ServingLatency;
 import io.tflc.savedmodels.BatchNormFolding;
 import io.tflc.savedmodels.ModelExporter;
-import io.tflc.savedmodels.OptimizerSlots;
 import io.tflc.savedmodels.OutputFolder;
 import io.tflc.savedmodels.SavedModelReader;
 import io.tflc.savedmodels.SavedModelSize;
-import io.tflc.savedmodels.ServeGraph;
 import io.tflc.savedmodels.TrainableModel;
 import io.tflc.savedmodels.safety.ModelTrust;
 import java.io.IOException;
@@ -427,7 +425,7 @@ public final class PlanRunner {
         }
         LcRun run;
         LcReport report;
-        LStepSettings settings = lStep(plan, train.size(), objective, listener);
+        LStepSettings settings = lStep(plan, model, train.size(), objective, listener);
         try (TensorBoardListener logged = replica.writes()
                 ? new TensorBoardListener(output.resolve("tensorboard"), listener) : null) {
             run = new LcRun(model, tasks, plan.schedule(), settings, train, test, validation,
@@ -483,11 +481,12 @@ public final class PlanRunner {
     }
 
     /** The plan's L-step, else the default for the optimizer the SavedModel says trained it, and a line saying so. */
-    private static LStepSettings lStep(Plan plan, int trainExamples, Objective objective, LcRun.Listener listener) {
+    private static LStepSettings lStep(Plan plan, TrainableModel model, int trainExamples, Objective objective,
+                                       LcRun.Listener listener) {
         if (plan.lStep() != null) {
             return plan.lStep();
         }
-        Set<String> slots = OptimizerSlots.of(ServeGraph.read(plan.model().savedModel()));
+        Set<String> slots = model.declared().optimizerSlots();
         boolean distilled = objective instanceof Distillation;
         LStepSettings settings = plan.lStep(trainExamples, slots, distilled);
         listener.notice("L-step optimizer: " + settings.optimizer().kind() + " (" + (distilled
