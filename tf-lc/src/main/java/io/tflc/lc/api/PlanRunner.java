@@ -483,12 +483,12 @@ public final class PlanRunner {
     /** The plan's L-step, else the default for the optimizer the SavedModel says trained it, and a line saying so. */
     private static LStepSettings lStep(Plan plan, TrainableModel model, int trainExamples, Objective objective,
                                        LcRun.Listener listener) {
-        if (plan.lStep() != null) {
-            return plan.lStep();
-        }
         Set<String> slots = model.declared().optimizerSlots();
         boolean distilled = objective instanceof Distillation;
         LStepSettings settings = plan.lStep(trainExamples, slots, distilled);
+        if (plan.lStep() != null) {
+            return settings;
+        }
         listener.notice("L-step optimizer: " + settings.optimizer().kind() + " (" + (distilled
                 ? "distillation: the student starts at the teacher, where only Adam's range test sees a rate"
                 : slots.isEmpty() ? "the SavedModel holds no optimizer's slots, as a model SGD trained"
